@@ -4,6 +4,7 @@ const path = require('node:path');
 
 module.exports = {
   testEnvironment: 'node',
+  reporters: ['default', path.join(__dirname, 'scripts/jest-results-reporter.js')],
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',
