@@ -83,7 +83,7 @@ const ADVERSARIAL = [
 ];
 
 const SEPARATORS = ['.', '.', '.', '_', '+', '~', '..', '-', ':', ' ', '@', 'é', '€', '😀'];
-const LETTERS = 'abcxyzABZ';
+const LETTERS = [...'abcxyzABZ'];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];
