@@ -1,0 +1,12 @@
+module.exports = {
+  ...require('../jest.preset.js'),
+  displayName: 'tray-client',
+  rootDir: __dirname,
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/src/**/*.integration-spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+  ],
+  // Integration tests drive a real pacman; a throwaway root takes a moment to build.
+  testTimeout: 60000,
+};

@@ -1,0 +1,376 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PlanItem, SyncPlan } from '@pacman-sync/shared';
+
+import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
+import { app2, foreign, libx2, REPOSITORIES, tool09, tool10, tool11 } from '../../../test/support/packages';
+import { SyncProgress } from '../sync/progress';
+import { PacmanError } from './pacman-errors';
+
+function emptyPlan(): SyncPlan {
+  return {
+    install: [],
+    upgrade: [],
+    downgrade: [],
+    remove: [],
+    unavailable: [],
+    substituted: [],
+    kept_extra: [],
+  };
+}
+
+function item(name: string, from: string | null, to: string, extras: Partial<PlanItem> = {}): PlanItem {
+  return {
+    package_name: name,
+    from_version: from,
+    to_version: to,
+    wanted_version: to,
+    install_reason: 'explicit',
+    source: 'repository',
+    repository: null,
+    ...extras,
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PacmanError) return error;
+    throw error;
+  }
+  throw new Error('expected a PacmanError');
+}
+
+describe('PacmanAdapter against the real pacman', () => {
+  let root: TestRoot;
+
+  beforeAll(() => requirePacmanTools());
+  beforeEach(() => {
+    root = TestRoot.create({ repositories: REPOSITORIES });
+  });
+  afterEach(() => root.destroy());
+
+  describe('readInstalledState', () => {
+    it('reports versions, repositories, foreign packages, sizes, dependencies and reasons', async () => {
+      root.install([libx2, app2, foreign, tool10], { asdeps: ['libx'] });
+      const state = await root.adapter().readInstalledState();
+
+      expect(state.pacman_version).toBe('6.0.2');
+      expect(state.architecture).toBe(execArch());
+      expect(state.packages).toEqual([
+        {
+          package_name: 'app',
+          version: '2.0-1',
+          repository: 'arch',
+          installed_size: 52428,
+          dependencies: ['libx>=2.0'],
+          install_reason: 'explicit',
+        },
+        {
+          package_name: 'libx',
+          version: '2.0-1',
+          repository: 'arch',
+          installed_size: 2000,
+          dependencies: [],
+          install_reason: 'dependency',
+        },
+        {
+          package_name: 'my-aur-tool',
+          version: '3.2.1-2',
+          repository: 'local',
+          installed_size: 4096,
+          dependencies: ['libx'],
+          install_reason: 'explicit',
+        },
+        // tool 1.0-1 is manjaro's version, but pacman attributes a name to the first repository that has it.
+        expect.objectContaining({ package_name: 'tool', version: '1.0-1', repository: 'arch' }),
+      ]);
+      // The same answer pacman gives.
+      expect(new Map(state.packages.map((p) => [p.package_name, p.version]))).toEqual(root.query('-Q'));
+      expect(state.packages.filter((p) => p.repository === 'local').map((p) => p.package_name)).toEqual([
+        ...root.query('-Qm').keys(),
+      ]);
+    });
+
+    it('reads an empty root as an empty list', async () => {
+      const state = await root.adapter().readInstalledState();
+      expect(state.packages).toEqual([]);
+    });
+  });
+
+  describe('readRepositories', () => {
+    it('reads every repository from a private copy, never refreshing the root sync databases', async () => {
+      const systemDb = join(root.dbpath, 'sync', 'arch.db');
+      const before = { content: readFileSync(systemDb), mtime: statSync(systemDb).mtimeMs };
+      // The repository moves on after the root last synchronised.
+      root.writeRepository({
+        name: 'arch',
+        packages: [
+          ...REPOSITORIES[0].packages.filter((p) => p.name !== 'tool'),
+          { name: 'tool', version: '1.2-1' },
+        ],
+      });
+
+      const repositories = await root.adapter().readRepositories();
+
+      expect(repositories.map((r) => [r.repo_name, r.repo_url])).toEqual([
+        ['arch', `file://${root.repositoryDir('arch')}`],
+        ['manjaro', `file://${root.repositoryDir('manjaro')}`],
+      ]);
+      expect(repositories[0].packages).toContainEqual({
+        name: 'tool',
+        version: '1.2-1',
+        architecture: 'any',
+      });
+      expect(repositories[0].packages).toContainEqual({
+        name: 'extra',
+        version: '1:1.0-1',
+        architecture: 'any',
+      });
+      expect(repositories[1].packages.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: 'app', version: '1.0-1', architecture: 'any' },
+        { name: 'libx', version: '1.0-1', architecture: 'any' },
+        { name: 'tool', version: '1.0-1', architecture: 'any' },
+      ]);
+      expect(readFileSync(systemDb).equals(before.content)).toBe(true);
+      expect(statSync(systemDb).mtimeMs).toBe(before.mtime);
+      expect(statSync(join(root.privateDbPath, 'sync', 'arch.db')).isFile()).toBe(true);
+      // The root's own pacman still sees the old version: nothing refreshed behind its back.
+      expect(root.pacman(['-Si', 'tool'])).toContain('1.1-1');
+    });
+  });
+
+  describe('readCachedPackages', () => {
+    it('lists package files and skips signatures, partial downloads and stray files', async () => {
+      const path = root.addToCache(tool09);
+      writeFileSync(`${path}.sig`, 'sig');
+      writeFileSync(join(root.cachedir, 'libx-3.0-1-any.pkg.tar.zst.part'), '');
+      writeFileSync(join(root.cachedir, 'notes.txt'), '');
+      writeFileSync(join(root.cachedir, '--root=-1-1-any.pkg.tar.zst'), '');
+      expect(await root.adapter().readCachedPackages()).toEqual([
+        { name: 'tool', version: '0.9-1', architecture: 'any', path },
+      ]);
+    });
+  });
+
+  describe('applyPlan', () => {
+    it('installs and upgrades from the repositories in one transaction and streams progress', async () => {
+      root.install([tool10]);
+      const plan = emptyPlan();
+      plan.install.push(
+        item('extra', null, '1:1.0-1'),
+        item('libx', null, '2.0-1', { install_reason: 'dependency' }),
+      );
+      plan.upgrade.push(item('tool', '1.0-1', '1.1-1', { repository: 'arch' }));
+      const events: SyncProgress[] = [];
+      const transactionsBefore = root.transactionCount();
+
+      const summary = await root.adapter().applyPlan(plan, { onProgress: (event) => events.push(event) });
+
+      expect(root.query()).toEqual(
+        new Map([
+          ['extra', '1:1.0-1'],
+          ['libx', '2.0-1'],
+          ['tool', '1.1-1'],
+        ]),
+      );
+      expect(root.transactionCount() - transactionsBefore).toBe(1);
+      expect([...root.query('-Qd').keys()]).toEqual(['libx']);
+      expect([...root.query('-Qe').keys()]).toEqual(['extra', 'tool']);
+      expect(summary).toMatchObject({ installed: 2, upgraded: 1, downgraded: 0, removed: 0 });
+      expect(summary.files).toEqual([
+        `file://${root.repositoryDir('arch')}/extra-1:1.0-1-any.pkg.tar.gz`,
+        `file://${root.repositoryDir('arch')}/libx-2.0-1-any.pkg.tar.gz`,
+        `file://${root.repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
+      ]);
+      const installs = events.filter((event) => event.phase === 'install');
+      expect(installs.map((event) => [event.current, event.total])).toEqual([
+        [1, 3],
+        [2, 3],
+        [3, 3],
+      ]);
+      expect(installs.map((event) => event.package).sort()).toEqual(['extra', 'libx', 'tool']);
+      expect(events.filter((event) => event.phase === 'download').length).toBe(3);
+      expect(events[events.length - 1].phase).toBe('done');
+    });
+
+    it('downgrades from the package cache when no repository has the version', async () => {
+      root.install([tool11]);
+      const cached = root.addToCache(tool09);
+      const plan = emptyPlan();
+      plan.downgrade.push(item('tool', '1.1-1', '0.9-1', { source: 'cache' }));
+
+      const summary = await root.adapter().applyPlan(plan);
+
+      expect(summary.files).toEqual([cached]);
+      expect(root.query().get('tool')).toBe('0.9-1');
+    });
+
+    it('downgrades from the repository that offers the older version', async () => {
+      root.install([tool11]);
+      const plan = emptyPlan();
+      plan.downgrade.push(item('tool', '1.1-1', '1.0-1', { repository: 'manjaro' }));
+
+      const summary = await root.adapter().applyPlan(plan);
+
+      expect(summary.files).toEqual([`file://${root.repositoryDir('manjaro')}/tool-1.0-1-any.pkg.tar.gz`]);
+      expect(root.query().get('tool')).toBe('1.0-1');
+    });
+
+    it('moves a library and its dependants together in ONE transaction', async () => {
+      root.install([libx2, app2], { asdeps: ['libx'] });
+      // Proof that the order matters: libx alone cannot go back while app 2.0 needs libx>=2.0.
+      expect(() =>
+        root.pacman(['-U', '--', `file://${root.repositoryDir('manjaro')}/libx-1.0-1-any.pkg.tar.gz`]),
+      ).toThrow();
+      const transactionsBefore = root.transactionCount();
+      const plan = emptyPlan();
+      plan.downgrade.push(
+        item('app', '2.0-1', '1.0-1', { repository: 'manjaro' }),
+        item('libx', '2.0-1', '1.0-1', { repository: 'manjaro', install_reason: 'dependency' }),
+      );
+
+      await root.adapter().applyPlan(plan);
+
+      expect(root.query()).toEqual(
+        new Map([
+          ['app', '1.0-1'],
+          ['libx', '1.0-1'],
+        ]),
+      );
+      expect(root.transactionCount() - transactionsBefore).toBe(1);
+      expect([...root.query('-Qd').keys()]).toEqual(['libx']);
+    });
+
+    it('takes a version only the archive has from the configured archive', async () => {
+      const archived = { name: 'tool', version: '0.5-1' };
+      root.addToArchive(archived);
+      const plan = emptyPlan();
+      plan.install.push(item('tool', null, '0.5-1', { source: 'archive' }));
+
+      const summary = await root.adapter({ archiveUrl: `file://${root.archiveDir}` }).applyPlan(plan);
+
+      expect(summary.files).toEqual([`file://${root.archiveDir}/packages/t/tool/tool-0.5-1-any.pkg.tar.zst`]);
+      expect(root.query().get('tool')).toBe('0.5-1');
+    });
+
+    it('removes in one pacman -R after the installs, and sets reasons the target has', async () => {
+      root.install([libx2, app2, tool10]);
+      const plan = emptyPlan();
+      plan.upgrade.push(item('tool', '1.0-1', '1.1-1', { install_reason: 'dependency' }));
+      plan.install.push(item('extra', null, '1:1.0-1', { install_reason: 'dependency' }));
+      plan.remove.push({ package_name: 'app', version: '2.0-1' });
+
+      const summary = await root.adapter().applyPlan(plan);
+
+      expect(root.query()).toEqual(
+        new Map([
+          ['extra', '1:1.0-1'],
+          ['libx', '2.0-1'],
+          ['tool', '1.1-1'],
+        ]),
+      );
+      expect([...root.query('-Qd').keys()]).toEqual(['extra', 'tool']);
+      expect([...root.query('-Qe').keys()]).toEqual(['libx']);
+      expect(summary).toMatchObject({ installed: 1, upgraded: 1, removed: 1 });
+      expect(summary.outputTail.some((line) => line.startsWith('removing app'))).toBe(true);
+    });
+
+    it('refuses a plan with unavailable packages unless told to accept them', async () => {
+      root.install([tool10]);
+      const plan = emptyPlan();
+      plan.upgrade.push(item('tool', '1.0-1', '1.1-1'));
+      plan.unavailable.push({
+        package_name: 'libx',
+        wanted_version: '9.0-1',
+        installed_version: null,
+        available_versions: ['2.0-1'],
+      });
+
+      const error = await failureOf(root.adapter().applyPlan(plan));
+      expect(error.code).toBe('PLAN_UNAVAILABLE');
+      expect(error.message).toContain('libx 9.0-1');
+      expect(root.query()).toEqual(new Map([['tool', '1.0-1']]));
+
+      await root.adapter().applyPlan(plan, { acceptUnavailable: true });
+      expect(root.query()).toEqual(new Map([['tool', '1.1-1']]));
+    });
+
+    it('fails with NOT_FOUND, changing nothing, when no source has a version', async () => {
+      root.install([tool10]);
+      const plan = emptyPlan();
+      plan.upgrade.push(item('tool', '1.0-1', '7.0-1'));
+      plan.install.push(item('extra', null, '1:1.0-1'));
+
+      const error = await failureOf(root.adapter().applyPlan(plan));
+
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.message).toContain('tool 7.0-1');
+      expect(root.query()).toEqual(new Map([['tool', '1.0-1']]));
+    });
+
+    it('fails with LOCK_HELD when another pacman holds the lock, changing nothing', async () => {
+      root.install([tool10]);
+      writeFileSync(join(root.dbpath, 'db.lck'), '');
+      const plan = emptyPlan();
+      plan.upgrade.push(item('tool', '1.0-1', '1.1-1'));
+
+      const error = await failureOf(root.adapter().applyPlan(plan));
+
+      expect(error.code).toBe('LOCK_HELD');
+      expect(error.outputTail.join('\n')).toContain('unable to lock database');
+      expect(root.query()).toEqual(new Map([['tool', '1.0-1']]));
+    });
+
+    it('applies nothing of a transaction that fails on a file conflict', async () => {
+      root.install([libx2, tool10, { name: 'clash', version: '1.0-1', files: ['usr/share/common/data'] }]);
+      const before = root.query();
+      const plan = emptyPlan();
+      plan.upgrade.push(item('tool', '1.0-1', '1.1-1'));
+      plan.downgrade.push(item('libx', '2.0-1', '1.0-1'));
+      plan.install.push(item('other', null, '1.0-1'));
+
+      const error = await failureOf(root.adapter().applyPlan(plan));
+
+      expect(error.code).toBe('CONFLICTING_FILES');
+      expect(error.outputTail.some((line) => line.includes('exists in filesystem'))).toBe(true);
+      expect(root.query()).toEqual(before);
+    });
+
+    it('classifies a dependency nothing satisfies as MISSING_DEPENDENCY', async () => {
+      const plan = emptyPlan();
+      plan.install.push(item('needy', null, '1.0-1'));
+      const error = await failureOf(root.adapter().applyPlan(plan));
+      expect(error.code).toBe('MISSING_DEPENDENCY');
+      expect(root.query()).toEqual(new Map());
+    });
+
+    it('classifies a file the server no longer has as DOWNLOAD', async () => {
+      const adapter = root.adapter();
+      await adapter.readRepositories();
+      rmSync(join(root.repositoryDir('arch'), 'tool-1.1-1-any.pkg.tar.gz'));
+      const plan = emptyPlan();
+      plan.install.push(item('tool', null, '1.1-1'));
+
+      const error = await failureOf(adapter.applyPlan(plan));
+
+      expect(error.code).toBe('DOWNLOAD');
+      expect(root.query()).toEqual(new Map());
+    });
+
+    it('reports a missing pacman binary clearly', async () => {
+      const plan = emptyPlan();
+      plan.install.push(item('tool', null, '1.1-1'));
+      const error = await failureOf(root.adapter({ command: '/nonexistent/pacman' }).readInstalledState());
+      expect(error.code).toBe('PACMAN_MISSING');
+      expect(error.message).toContain('/nonexistent/pacman');
+    });
+  });
+});
+
+function execArch(): string {
+  return execFileSync('uname', ['-m']).toString().trim();
+}

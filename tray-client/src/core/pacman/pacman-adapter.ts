@@ -1,0 +1,428 @@
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+} from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+
+import {
+  FOREIGN_REPOSITORY,
+  isValidPackageName,
+  isValidPackageVersion,
+  isValidRepositoryName,
+  PackageState,
+  PlanItem,
+  RepositoryReport,
+  SyncPlan,
+  SystemState,
+} from '@pacman-sync/shared';
+
+import { Environment, PacmanConfig } from '../config/client-config';
+import { resolveCacheDir } from '../config/state-dir';
+import { PackageSources, RepositoryContents, resolvePackage } from '../sync/package-sources';
+import { PacmanProgressParser, ProgressListener } from '../sync/progress';
+import { readLocalDb, readSyncDb, SyncDbPackage } from './alpm-db';
+import { PackageFile, listPackageFiles } from './package-files';
+import { PacmanError, UnsafeTargetError, failureFromOutput, OUTPUT_TAIL_LINES } from './pacman-errors';
+import { confOption, PacmanConfDump, parsePacmanConf } from './pacman-conf';
+import {
+  ProcessResult,
+  ProcessRunner,
+  ProgramNotFoundError,
+  RunOptions,
+  SpawnProcessRunner,
+} from './process-runner';
+
+export interface PacmanAdapterOptions {
+  /** What privilege `auto` means when not running as root: sudo for the CLI (default), pkexec for the tray. */
+  autoPrivilege?: 'sudo' | 'pkexec';
+  /** The private copy of the sync databases; default `$XDG_CACHE_HOME/pacman-sync/db`. */
+  privateDbPath?: string;
+  env?: Environment;
+  /** Extra pacman options, for throwaway roots: hooks and log file outside the real system. */
+  hookdir?: string;
+  logfile?: string;
+  runner?: ProcessRunner;
+  /** The effective user id (injected by tests of the privilege wrapper). */
+  uid?: number;
+}
+
+export interface ApplyOptions {
+  /** Go ahead although the plan lists unavailable packages (they are left as they are). */
+  acceptUnavailable?: boolean;
+  onProgress?: ProgressListener;
+  /** Refresh the private sync database copy before resolving files (default: use it, creating it if absent). */
+  refreshDatabases?: boolean;
+}
+
+export interface ApplySummary {
+  installed: number;
+  upgraded: number;
+  downgraded: number;
+  removed: number;
+  /** What went on pacman -U's command line, in plan order. */
+  files: string[];
+  durationMs: number;
+  outputTail: string[];
+}
+
+export interface CommandLine {
+  program: string;
+  args: string[];
+}
+
+/**
+ * Everything the client does with pacman. Reads go straight to pacman's databases where that is both
+ * exact and much faster than parsing pacman's output; every change goes through pacman itself.
+ */
+export class PacmanAdapter {
+  private readonly runner: ProcessRunner;
+  private readonly uid: number;
+  private readonly privateDbPath: string;
+  private versionPromise: Promise<string> | null = null;
+
+  constructor(
+    readonly config: PacmanConfig,
+    private readonly options: PacmanAdapterOptions = {},
+  ) {
+    this.runner = options.runner ?? new SpawnProcessRunner();
+    this.uid = options.uid ?? process.getuid?.() ?? 0;
+    this.privateDbPath = options.privateDbPath ?? join(resolveCacheDir(options.env ?? process.env), 'db');
+  }
+
+  /** pacman's global options for the configured root; always before the operation's own arguments. */
+  globalArgs(): string[] {
+    const args: string[] = [];
+    const add = (flag: string, value: string | null | undefined) => {
+      if (value) args.push(`${flag}=${value}`);
+    };
+    add('--root', this.config.root);
+    add('--dbpath', this.config.dbpath);
+    add('--config', this.config.config);
+    add('--cachedir', this.config.cachedir);
+    add('--hookdir', this.options.hookdir);
+    add('--logfile', this.options.logfile);
+    return args;
+  }
+
+  /** The program and argv that run pacman, wrapped in the privilege helper when it changes the system. */
+  commandLine(args: readonly string[], privileged: boolean): CommandLine {
+    const pacman = [...this.globalArgs(), ...args];
+    const wrapper = privileged ? this.effectivePrivilege() : 'none';
+    switch (wrapper) {
+      case 'none':
+        return { program: this.config.command, args: pacman };
+      case 'sudo':
+        return { program: 'sudo', args: ['--', this.config.command, ...pacman] };
+      case 'pkexec':
+        // pkexec needs an absolute program path; it does not search PATH the way a shell does.
+        return {
+          program: 'pkexec',
+          args: [resolveProgram(this.config.command, this.options.env), ...pacman],
+        };
+    }
+  }
+
+  private effectivePrivilege(): 'none' | 'sudo' | 'pkexec' {
+    if (this.config.privilege !== 'auto') return this.config.privilege;
+    return this.uid === 0 ? 'none' : (this.options.autoPrivilege ?? 'sudo');
+  }
+
+  async pacmanVersion(): Promise<string> {
+    this.versionPromise ??= this.exec(this.config.command, ['-V']).then((result) => {
+      const match = /Pacman v(\S+)/.exec(result.stdout);
+      if (result.exitCode !== 0 || !match)
+        throw failureFromOutput('pacman -V', result.lines, result.exitCode);
+      return match[1];
+    });
+    return this.versionPromise;
+  }
+
+  /** The effective pacman configuration of the managed root, as pacman-conf reports it. */
+  async pacmanConf(): Promise<PacmanConfDump> {
+    const args: string[] = [];
+    if (this.config.config) args.push(`--config=${this.config.config}`);
+    if (this.config.root) args.push(`--rootdir=${this.config.root}`);
+    const result = await this.exec('pacman-conf', args);
+    if (result.exitCode !== 0) throw failureFromOutput('pacman-conf', result.lines, result.exitCode);
+    return parsePacmanConf(result.stdout);
+  }
+
+  async readInstalledState(): Promise<SystemState> {
+    const [conf, pacmanVersion] = await Promise.all([this.pacmanConf(), this.pacmanVersion()]);
+    const dbpath = this.dbpath(conf);
+    const installed = readLocalDb(dbpath);
+    const repositoryOf = new Map<string, string>();
+    // pacman searches repositories in configuration order, so the first one that has a name provides it.
+    for (const repository of conf.repositories) {
+      const file = join(dbpath, 'sync', `${repository.name}.db`);
+      if (!existsSync(file)) continue;
+      for (const pkg of await readSyncDb(file, this.runner)) {
+        if (!repositoryOf.has(pkg.name)) repositoryOf.set(pkg.name, repository.name);
+      }
+    }
+    const packages: PackageState[] = installed.map((pkg) => ({
+      package_name: pkg.name,
+      version: pkg.version,
+      repository: repositoryOf.get(pkg.name) ?? FOREIGN_REPOSITORY,
+      installed_size: pkg.installedSize,
+      dependencies: pkg.dependencies,
+      install_reason: pkg.asDependency ? 'dependency' : 'explicit',
+    }));
+    packages.sort((a, b) => (a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0));
+    return { pacman_version: pacmanVersion, architecture: this.architecture(conf), packages };
+  }
+
+  /** Every configured repository with what it offers, from the private sync database copy. */
+  async readRepositories(options: { refresh?: boolean } = {}): Promise<RepositoryReport[]> {
+    const contents = await this.repositoryContents(options.refresh ?? true);
+    return contents.map((repository) => ({
+      repo_name: repository.name,
+      repo_url: repository.servers[0] ?? '',
+      packages: repository.packages.map((pkg) => ({
+        name: pkg.name,
+        version: pkg.version,
+        architecture: pkg.architecture,
+      })),
+    }));
+  }
+
+  async readCachedPackages(): Promise<PackageFile[]> {
+    return this.cacheDirs(await this.pacmanConf()).flatMap((dir) => listPackageFiles(dir));
+  }
+
+  /**
+   * Applies a sync plan: every install, upgrade and downgrade resolved to an exact file and installed in
+   * ONE `pacman -U` transaction, then the planned install reasons, then ONE `pacman -R` for removals.
+   */
+  async applyPlan(plan: SyncPlan, options: ApplyOptions = {}): Promise<ApplySummary> {
+    const started = Date.now();
+    const changes = [...plan.install, ...plan.upgrade, ...plan.downgrade];
+    assertSafePlan(plan);
+    if (plan.unavailable.length > 0 && !options.acceptUnavailable) {
+      const list = plan.unavailable.map((item) => `${item.package_name} ${item.wanted_version}`).join(', ');
+      throw new PacmanError('PLAN_UNAVAILABLE', `the plan wants versions nothing offers: ${list}`);
+    }
+    const output: string[] = [];
+    const progress = options.onProgress ?? (() => undefined);
+    const files: string[] = [];
+
+    if (changes.length > 0) {
+      progress({
+        phase: 'resolve',
+        current: 0,
+        total: changes.length,
+        package: null,
+        message: 'resolving package files',
+      });
+      const sources = await this.packageSources(options.refreshDatabases ?? false);
+      const missing: string[] = [];
+      for (const item of changes) {
+        const resolved = resolvePackage(item.package_name, item.to_version, item.repository, sources);
+        if (resolved) files.push(resolved.target);
+        else missing.push(`${item.package_name} ${item.to_version}`);
+      }
+      if (missing.length > 0) {
+        throw new PacmanError(
+          'NOT_FOUND',
+          `no cache file, repository or archive offers: ${missing.join(', ')} (configure [pacman] archive_url to reach older versions)`,
+        );
+      }
+      const downloads = files.filter((file) => !isAbsolute(file)).length;
+      const parser = new PacmanProgressParser(
+        { install: changes.length, remove: 0, download: downloads },
+        progress,
+      );
+      await this.transaction('pacman -U', ['-U', '--noconfirm', '--', ...files], output, (line) =>
+        parser.accept(line),
+      );
+
+      const byReason = (reason: PlanItem['install_reason']) =>
+        changes.filter((item) => item.install_reason === reason).map((item) => item.package_name);
+      const reasons: Array<[string, string[]]> = [
+        ['--asdeps', byReason('dependency')],
+        ['--asexplicit', byReason('explicit')],
+      ];
+      let step = 0;
+      for (const [flag, names] of reasons) {
+        if (names.length === 0) continue;
+        progress({ phase: 'reason', current: ++step, total: 2, package: null, message: `pacman -D ${flag}` });
+        await this.transaction(`pacman -D ${flag}`, ['-D', flag, '--', ...names], output);
+      }
+    }
+
+    if (plan.remove.length > 0) {
+      const parser = new PacmanProgressParser(
+        { install: 0, remove: plan.remove.length, download: 0 },
+        progress,
+      );
+      const names = plan.remove.map((item) => item.package_name);
+      await this.transaction('pacman -R', ['-R', '--noconfirm', '--', ...names], output, (line) =>
+        parser.accept(line),
+      );
+    }
+    progress({ phase: 'done', current: 1, total: 1, package: null, message: 'done' });
+    return {
+      installed: plan.install.length,
+      upgraded: plan.upgrade.length,
+      downgraded: plan.downgrade.length,
+      removed: plan.remove.length,
+      files,
+      durationMs: Date.now() - started,
+      outputTail: output.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES),
+    };
+  }
+
+  private async transaction(
+    what: string,
+    args: string[],
+    output: string[],
+    onLine?: (line: string) => void,
+  ): Promise<void> {
+    const { program, args: argv } = this.commandLine(args, true);
+    const result = await this.exec(program, argv, { onLine });
+    output.push(...result.lines);
+    if (result.exitCode !== 0) throw failureFromOutput(what, result.lines, result.exitCode);
+  }
+
+  private async packageSources(refresh: boolean): Promise<PackageSources> {
+    const conf = await this.pacmanConf();
+    const repositories = await this.repositoryContents(refresh, conf);
+    const cache = this.cacheDirs(conf).flatMap((dir) => listPackageFiles(dir));
+    const knownArchitectures = new Map<string, string>();
+    for (const pkg of readLocalDb(this.dbpath(conf))) knownArchitectures.set(pkg.name, pkg.architecture);
+    for (const file of cache) knownArchitectures.set(file.name, file.architecture);
+    for (const repository of repositories) {
+      for (const pkg of repository.packages) knownArchitectures.set(pkg.name, pkg.architecture);
+    }
+    return {
+      cache,
+      repositories,
+      archiveUrl: this.config.archiveUrl,
+      architecture: this.architecture(conf),
+      knownArchitectures,
+    };
+  }
+
+  private async repositoryContents(refresh: boolean, known?: PacmanConfDump): Promise<RepositoryContents[]> {
+    const conf = known ?? (await this.pacmanConf());
+    const syncDir = join(this.privateDbPath, 'sync');
+    const present = conf.repositories.every((repository) =>
+      existsSync(join(syncDir, `${repository.name}.db`)),
+    );
+    if (refresh || !present) await this.refreshPrivateDb(conf);
+    const contents: RepositoryContents[] = [];
+    for (const repository of conf.repositories) {
+      const file = join(syncDir, `${repository.name}.db`);
+      const packages: SyncDbPackage[] = existsSync(file) ? await readSyncDb(file, this.runner) : [];
+      contents.push({ name: repository.name, servers: repository.servers, packages });
+    }
+    return contents;
+  }
+
+  /**
+   * Refreshes the private copy of the sync databases the way pacman-contrib's checkupdates does: start
+   * from the system's copies (so an unchanged repository is not downloaded again), point `local` at the
+   * real local database, and run `pacman -Sy` against the copy. The system's own sync databases, and
+   * its lock, are never touched.
+   */
+  private async refreshPrivateDb(conf: PacmanConfDump): Promise<void> {
+    const dbpath = this.dbpath(conf);
+    const syncDir = join(this.privateDbPath, 'sync');
+    mkdirSync(syncDir, { recursive: true, mode: 0o700 });
+    const localLink = join(this.privateDbPath, 'local');
+    const localTarget = join(dbpath, 'local');
+    let linked: string | null;
+    try {
+      linked = readlinkSync(localLink);
+    } catch {
+      linked = null;
+    }
+    if (linked !== localTarget) {
+      if (linked !== null) throw new Error(`${localLink} points to ${linked}, expected ${localTarget}`);
+      symlinkSync(localTarget, localLink);
+    }
+    for (const repository of conf.repositories) {
+      const systemCopy = join(dbpath, 'sync', `${repository.name}.db`);
+      const privateCopy = join(syncDir, `${repository.name}.db`);
+      if (!existsSync(systemCopy)) continue;
+      const source = statSync(systemCopy);
+      if (existsSync(privateCopy) && statSync(privateCopy).mtimeMs >= source.mtimeMs) continue;
+      copyFileSync(systemCopy, privateCopy);
+      // pacman decides whether to download by the file's time, so the copy keeps the original's.
+      utimesSync(privateCopy, source.atime, source.mtime);
+    }
+    const args = [`--dbpath=${this.privateDbPath}`, '--logfile=/dev/null', '-Sy'];
+    if (this.config.root) args.unshift(`--root=${this.config.root}`);
+    if (this.config.config) args.unshift(`--config=${this.config.config}`);
+    // pacman insists on root for -Sy; fakeroot satisfies it for a database the user owns anyway.
+    const [program, argv] =
+      this.uid === 0 ? [this.config.command, args] : ['fakeroot', ['--', this.config.command, ...args]];
+    const result = await this.exec(program, argv);
+    if (result.exitCode !== 0) {
+      throw failureFromOutput('refreshing the private sync database copy', result.lines, result.exitCode);
+    }
+  }
+
+  private dbpath(conf: PacmanConfDump): string {
+    return (this.config.dbpath ?? confOption(conf, 'DBPath') ?? '/var/lib/pacman').replace(/(.)\/+$/, '$1');
+  }
+
+  private cacheDirs(conf: PacmanConfDump): string[] {
+    if (this.config.cachedir) return [this.config.cachedir];
+    return conf.options.get('CacheDir') ?? ['/var/cache/pacman/pkg'];
+  }
+
+  private architecture(conf: PacmanConfDump): string {
+    const value = confOption(conf, 'Architecture');
+    return value && value !== 'auto' ? value : process.arch === 'x64' ? 'x86_64' : process.arch;
+  }
+
+  private async exec(program: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult> {
+    try {
+      return await this.runner.run(program, args, options);
+    } catch (error) {
+      if (error instanceof ProgramNotFoundError) {
+        throw new PacmanError(
+          'PACMAN_MISSING',
+          `${error.message} (install pacman, or set [pacman] command in client.conf)`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** Every name and version that could reach pacman's command line, checked with the shared rules. */
+function assertSafePlan(plan: SyncPlan): void {
+  for (const item of [...plan.install, ...plan.upgrade, ...plan.downgrade]) {
+    if (!isValidPackageName(item.package_name))
+      throw new UnsafeTargetError('package name', item.package_name);
+    if (!isValidPackageVersion(item.to_version))
+      throw new UnsafeTargetError('package version', item.to_version);
+    if (item.install_reason !== 'explicit' && item.install_reason !== 'dependency') {
+      throw new UnsafeTargetError('install reason', String(item.install_reason));
+    }
+    if (item.repository !== null && !isValidRepositoryName(item.repository)) {
+      throw new UnsafeTargetError('repository name', item.repository);
+    }
+  }
+  for (const item of plan.remove) {
+    if (!isValidPackageName(item.package_name))
+      throw new UnsafeTargetError('package name', item.package_name);
+  }
+}
+
+function resolveProgram(command: string, env: Environment | undefined): string {
+  if (isAbsolute(command)) return command;
+  for (const dir of ((env ?? process.env).PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    if (!dir) continue;
+    const candidate = join(dir, command);
+    if (existsSync(candidate)) return candidate;
+  }
+  return command;
+}

@@ -1,0 +1,91 @@
+export type PacmanErrorCode =
+  | 'LOCK_HELD'
+  | 'CONFLICTING_FILES'
+  | 'MISSING_DEPENDENCY'
+  | 'SIGNATURE'
+  | 'DOWNLOAD'
+  | 'NOT_FOUND'
+  | 'PLAN_UNAVAILABLE'
+  | 'PACMAN_MISSING'
+  | 'TRANSACTION_FAILED';
+
+const HINTS: Record<PacmanErrorCode, string> = {
+  LOCK_HELD: 'another pacman is running (or a stale db.lck was left behind)',
+  CONFLICTING_FILES: 'files of a package already exist on the system',
+  MISSING_DEPENDENCY: 'a dependency cannot be satisfied',
+  SIGNATURE: 'a package or database signature is invalid or untrusted',
+  DOWNLOAD: 'a package could not be downloaded',
+  NOT_FOUND: 'a package file or target was not found',
+  PLAN_UNAVAILABLE: 'the plan wants versions that nothing offers',
+  PACMAN_MISSING: 'the pacman program cannot be started',
+  TRANSACTION_FAILED: 'pacman reported an error',
+};
+
+/** A pacman run that failed, classified so the CLI, tray and server can say what went wrong. */
+export class PacmanError extends Error {
+  override readonly name = 'PacmanError';
+
+  constructor(
+    readonly code: PacmanErrorCode,
+    message: string,
+    /** The last lines pacman printed, for the operation log. */
+    readonly outputTail: readonly string[] = [],
+    readonly exitCode: number | null = null,
+  ) {
+    super(message);
+  }
+
+  static hint(code: PacmanErrorCode): string {
+    return HINTS[code];
+  }
+}
+
+/** A name, version or file that must not reach pacman's command line; pacman was not started. */
+export class UnsafeTargetError extends Error {
+  override readonly name = 'UnsafeTargetError';
+
+  constructor(
+    readonly field: string,
+    readonly value: string,
+  ) {
+    super(`refusing to pass ${field} ${JSON.stringify(value)} to pacman: it is not a valid ${field}`);
+  }
+}
+
+// Ordered: the first rule that matches any output line wins, most specific first.
+const CLASSIFIERS: ReadonlyArray<[PacmanErrorCode, RegExp]> = [
+  ['LOCK_HELD', /unable to lock database/],
+  [
+    'SIGNATURE',
+    /signature .*(is invalid|unknown trust|is marginal trust)|invalid or corrupted package \(PGP signature\)|missing required signature|key ".*" is unknown/,
+  ],
+  ['CONFLICTING_FILES', /conflicting files|exists in filesystem/],
+  ['MISSING_DEPENDENCY', /could not satisfy dependencies|unable to satisfy dependency/],
+  ['DOWNLOAD', /failed retrieving file|failed to retrieve some files|failed to download/],
+  ['NOT_FOUND', /target not found|could not find or read package|No such file or directory/],
+];
+
+export function classifyPacmanOutput(lines: readonly string[]): PacmanErrorCode {
+  for (const [code, pattern] of CLASSIFIERS) {
+    if (lines.some((line) => pattern.test(line))) return code;
+  }
+  return 'TRANSACTION_FAILED';
+}
+
+export const OUTPUT_TAIL_LINES = 20;
+
+export function failureFromOutput(
+  what: string,
+  lines: readonly string[],
+  exitCode: number | null,
+): PacmanError {
+  const code = classifyPacmanOutput(lines);
+  const tail = lines.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES);
+  const firstError = lines.find((line) => line.startsWith('error:')) ?? tail[tail.length - 1] ?? '';
+  return new PacmanError(
+    code,
+    `${what} failed (${code}: ${PacmanError.hint(code)})${firstError ? `: ${firstError}` : ''}`,
+    tail,
+    exitCode,
+  );
+}

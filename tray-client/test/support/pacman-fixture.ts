@@ -1,0 +1,272 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+
+import { PacmanConfig, DEFAULT_PACMAN_CONFIG } from '../../src/core/config/client-config';
+import { PacmanAdapter, PacmanAdapterOptions } from '../../src/core/pacman/pacman-adapter';
+
+/**
+ * Real packages, repositories and throwaway roots for tests that drive the real pacman binary.
+ * Nothing here touches the machine's own pacman setup: every root has its own config, database,
+ * cache, hook directory and log.
+ */
+
+export interface PackageSpec {
+  name: string;
+  /** `[epoch:]pkgver-pkgrel` */
+  version: string;
+  arch?: string;
+  depends?: string[];
+  /** Paths (relative to the root) the package owns; default `usr/share/<name>/README`. */
+  files?: string[];
+  /** Bytes reported as installed size. */
+  size?: number;
+}
+
+// Bump when the way packages are built changes, so cached files from an older run are not reused.
+const BUILDER_VERSION = 2;
+const PACKAGE_STORE = join(tmpdir(), `pacman-sync-test-packages-v${BUILDER_VERSION}`);
+
+/** Fails a test run clearly (never skips) when the tools the integration tests need are absent. */
+export function requirePacmanTools(): void {
+  for (const tool of ['pacman', 'pacman-conf', 'repo-add', 'bsdtar']) {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error(
+          `"${tool}" is not installed; the client's integration tests need the real pacman ` +
+            '(Debian: apt-get install pacman-package-manager libarchive-tools)',
+          { cause: error },
+        );
+      }
+    }
+  }
+}
+
+export function packageFileName(spec: PackageSpec): string {
+  return `${spec.name}-${spec.version}-${spec.arch ?? 'any'}.pkg.tar.gz`;
+}
+
+/**
+ * Builds a real package file (a gzip'd tar of .PKGINFO and its files) and returns its path. Built files
+ * are kept in one directory keyed by their content, so a test run builds each package once.
+ */
+export function buildPackage(spec: PackageSpec): string {
+  const key = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  const dir = join(PACKAGE_STORE, key);
+  const file = join(dir, packageFileName(spec));
+  if (existsSync(file)) return file;
+  const work = mkdtempSync(join(tmpdir(), 'pacman-sync-pkgbuild-'));
+  try {
+    const files = spec.files ?? [`usr/share/${spec.name}/README`];
+    const lines = [
+      `pkgname = ${spec.name}`,
+      `pkgbase = ${spec.name}`,
+      `pkgver = ${spec.version}`,
+      `pkgdesc = ${spec.name} test package`,
+      'builddate = 1700000000',
+      'packager = pacman-sync tests <tests@example.org>',
+      `size = ${spec.size ?? 4096}`,
+      `arch = ${spec.arch ?? 'any'}`,
+      ...(spec.depends ?? []).map((dep) => `depend = ${dep}`),
+    ];
+    writeFileSync(join(work, '.PKGINFO'), `${lines.join('\n')}\n`);
+    for (const path of files) {
+      mkdirSync(join(work, dirname(path)), { recursive: true });
+      writeFileSync(join(work, path), `${spec.name} ${spec.version}\n`);
+    }
+    const topLevel = [...new Set(files.map((path) => path.split('/')[0]))];
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.part`;
+    execFileSync('bsdtar', ['-czf', partial, '-C', work, '.PKGINFO', ...topLevel]);
+    // Parallel Jest workers may build the same package; rename makes the last one win atomically.
+    renameSync(partial, file);
+    return file;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface RepositorySpec {
+  name: string;
+  packages: PackageSpec[];
+}
+
+export interface TestRootOptions {
+  repositories: RepositorySpec[];
+  /** Archive (Arch Linux Archive layout) packages served from a file:// URL. */
+  archive?: PackageSpec[];
+}
+
+/** A throwaway pacman root with its own repositories (file:// servers), cache, hooks and log. */
+export class TestRoot {
+  readonly root: string;
+  readonly dbpath: string;
+  readonly cachedir: string;
+  readonly hookdir: string;
+  readonly logfile: string;
+  readonly configFile: string;
+  readonly privateDbPath: string;
+  readonly archiveDir: string;
+
+  private constructor(readonly base: string) {
+    this.root = join(base, 'root');
+    this.dbpath = join(this.root, 'var/lib/pacman');
+    this.cachedir = join(base, 'cache');
+    this.hookdir = join(base, 'hooks');
+    this.logfile = join(base, 'pacman.log');
+    this.configFile = join(base, 'pacman.conf');
+    this.privateDbPath = join(base, 'private-db');
+    this.archiveDir = join(base, 'archive');
+  }
+
+  static create(options: TestRootOptions): TestRoot {
+    const testRoot = new TestRoot(mkdtempSync(join(tmpdir(), 'pacman-sync-root-')));
+    for (const dir of [testRoot.dbpath, testRoot.cachedir, testRoot.hookdir])
+      mkdirSync(dir, { recursive: true });
+    const sections = [
+      '[options]',
+      'Architecture = auto',
+      '# Test repositories only: the client never turns signatures off.',
+      'SigLevel = Never',
+      '',
+    ];
+    for (const repository of options.repositories) {
+      testRoot.writeRepository(repository);
+      sections.push(`[${repository.name}]`, `Server = file://${testRoot.repositoryDir(repository.name)}`, '');
+    }
+    writeFileSync(testRoot.configFile, sections.join('\n'));
+    for (const spec of options.archive ?? []) testRoot.addToArchive(spec);
+    testRoot.pacman(['-Sy']);
+    return testRoot;
+  }
+
+  repositoryDir(name: string): string {
+    return join(this.base, 'repos', name);
+  }
+
+  /** (Re)writes a repository with exactly these packages; the root's sync db is refreshed only by -Sy. */
+  writeRepository(repository: RepositorySpec): void {
+    const dir = this.repositoryDir(repository.name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const files = repository.packages.map((spec) => placeFile(buildPackage(spec), dir));
+    execFileSync('repo-add', ['-q', join(dir, `${repository.name}.db.tar.gz`), ...files], { stdio: 'pipe' });
+  }
+
+  addToArchive(spec: PackageSpec): void {
+    const dir = join(this.archiveDir, 'packages', spec.name[0], spec.name);
+    mkdirSync(dir, { recursive: true });
+    // The Arch Linux Archive names files .pkg.tar.zst; pacman reads the compression from the content.
+    copyFileSync(
+      buildPackage(spec),
+      join(dir, `${spec.name}-${spec.version}-${spec.arch ?? 'any'}.pkg.tar.zst`),
+    );
+  }
+
+  /** Puts a built package into the root's package cache. */
+  addToCache(spec: PackageSpec): string {
+    return placeFile(buildPackage(spec), this.cachedir);
+  }
+
+  /** pacman's global options for this root, as an administrator would type them. */
+  globalArgs(): string[] {
+    return [
+      `--root=${this.root}`,
+      `--dbpath=${this.dbpath}`,
+      `--cachedir=${this.cachedir}`,
+      `--config=${this.configFile}`,
+      `--hookdir=${this.hookdir}`,
+      `--logfile=${this.logfile}`,
+    ];
+  }
+
+  /** Runs the real pacman on this root and returns its output; throws when pacman fails. */
+  pacman(args: string[]): string {
+    return execFileSync('pacman', [...this.globalArgs(), '--noconfirm', ...args], {
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
+  }
+
+  /** pacman -Q (or -Qe, -Qd, …) as a name → version map; pacman's "no results" exit 1 means empty. */
+  query(flags = '-Q'): Map<string, string> {
+    let out: string;
+    try {
+      out = this.pacman([flags]);
+    } catch (error) {
+      const failure = error as { status?: number; stdout?: Buffer; stderr?: Buffer };
+      if (failure.status === 1 && !failure.stderr?.toString().trim()) return new Map();
+      throw error;
+    }
+    return new Map(
+      out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' ') as [string, string]),
+    );
+  }
+
+  install(specs: PackageSpec[], options: { asdeps?: string[] } = {}): void {
+    this.pacman(['-U', '--', ...specs.map((spec) => buildPackage(spec))]);
+    if (options.asdeps?.length) this.pacman(['-D', '--asdeps', '--', ...options.asdeps]);
+  }
+
+  /** How many transactions pacman has logged for this root. */
+  transactionCount(): number {
+    if (!existsSync(this.logfile)) return 0;
+    return readFileSync(this.logfile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('transaction started')).length;
+  }
+
+  pacmanConfig(overrides: Partial<PacmanConfig> = {}): PacmanConfig {
+    return {
+      ...DEFAULT_PACMAN_CONFIG,
+      privilege: 'none',
+      root: this.root,
+      dbpath: this.dbpath,
+      config: this.configFile,
+      cachedir: this.cachedir,
+      ...overrides,
+    };
+  }
+
+  adapter(overrides: Partial<PacmanConfig> = {}, options: PacmanAdapterOptions = {}): PacmanAdapter {
+    return new PacmanAdapter(this.pacmanConfig(overrides), {
+      hookdir: this.hookdir,
+      logfile: this.logfile,
+      privateDbPath: this.privateDbPath,
+      ...options,
+    });
+  }
+
+  destroy(): void {
+    rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+function placeFile(source: string, dir: string): string {
+  const target = join(dir, basename(source));
+  rmSync(target, { force: true });
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+  }
+  return target;
+}
