@@ -6,9 +6,12 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +108,27 @@ export interface RepositorySpec {
   packages: PackageSpec[];
 }
 
+/** repo-add is a slow shell script, so a repository is built once per content and copied into roots. */
+function buildRepository(repository: RepositorySpec): string {
+  const key = createHash('sha256').update(JSON.stringify(repository)).digest('hex').slice(0, 16);
+  const dir = join(PACKAGE_STORE, 'repos', key);
+  if (existsSync(join(dir, 'complete'))) return dir;
+  mkdirSync(join(PACKAGE_STORE, 'repos'), { recursive: true });
+  const work = mkdtempSync(join(PACKAGE_STORE, 'repo-build-'));
+  const files = repository.packages.map((spec) => placeFile(buildPackage(spec), work));
+  execFileSync('repo-add', ['-q', join(work, `${repository.name}.db.tar.gz`), ...files], { stdio: 'pipe' });
+  writeFileSync(join(work, 'complete'), '');
+  // A directory without the marker is what a crashed run left behind.
+  if (existsSync(dir) && !existsSync(join(dir, 'complete'))) rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(work, dir);
+  } catch {
+    // Another Jest worker finished the same repository first; use theirs.
+    rmSync(work, { recursive: true, force: true });
+  }
+  return dir;
+}
+
 export interface TestRootOptions {
   repositories: RepositorySpec[];
   /** Archive (Arch Linux Archive layout) packages served from a file:// URL. */
@@ -160,11 +184,17 @@ export class TestRoot {
 
   /** (Re)writes a repository with exactly these packages; the root's sync db is refreshed only by -Sy. */
   writeRepository(repository: RepositorySpec): void {
+    const built = buildRepository(repository);
     const dir = this.repositoryDir(repository.name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const files = repository.packages.map((spec) => placeFile(buildPackage(spec), dir));
-    execFileSync('repo-add', ['-q', join(dir, `${repository.name}.db.tar.gz`), ...files], { stdio: 'pipe' });
+    for (const entry of readdirSync(built, { withFileTypes: true })) {
+      if (entry.name === 'complete') continue;
+      if (entry.isSymbolicLink()) symlinkSync(readlinkSync(join(built, entry.name)), join(dir, entry.name));
+      else if (entry.name.includes('.pkg.tar')) placeFile(join(built, entry.name), dir);
+      // Databases are copied, not linked: tests rewrite repositories and pacman compares file times.
+      else copyFileSync(join(built, entry.name), join(dir, entry.name));
+    }
   }
 
   addToArchive(spec: PackageSpec): void {

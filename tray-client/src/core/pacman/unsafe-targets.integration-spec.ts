@@ -1,0 +1,141 @@
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PlanItem, SyncPlan } from '@pacman-sync/shared';
+
+import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
+import { REPOSITORIES, tool10 } from '../../../test/support/packages';
+import { UnsafeTargetError } from './pacman-errors';
+import { ProcessResult, ProcessRunner, RunOptions, SpawnProcessRunner } from './process-runner';
+
+/** Records every program start, then really starts it: the spy at the edge this test is about. */
+class RecordingRunner implements ProcessRunner {
+  readonly calls: Array<{ program: string; args: readonly string[] }> = [];
+  private readonly real = new SpawnProcessRunner();
+
+  run(program: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult> {
+    this.calls.push({ program, args });
+    return this.real.run(program, args, options);
+  }
+}
+
+function plan(parts: Partial<SyncPlan>): SyncPlan {
+  return {
+    install: [],
+    upgrade: [],
+    downgrade: [],
+    remove: [],
+    unavailable: [],
+    substituted: [],
+    kept_extra: [],
+    ...parts,
+  };
+}
+
+function install(name: string, version: string, extras: Partial<PlanItem> = {}): PlanItem {
+  return {
+    package_name: name,
+    from_version: null,
+    to_version: version,
+    wanted_version: version,
+    install_reason: 'explicit',
+    source: 'repository',
+    repository: null,
+    ...extras,
+  };
+}
+
+const HOSTILE_NAMES = [
+  '--root=/',
+  '-',
+  '-Syu',
+  'core/linux',
+  'x>=1',
+  '../x',
+  '/etc/passwd',
+  'https://evil.example/x-1-1-any.pkg.tar.zst',
+  'file:///tmp/x.pkg.tar.zst',
+  'x\n--root=/',
+  'x y',
+  '',
+  '.hidden',
+];
+const HOSTILE_VERSIONS = ['1.0-1 --root=/', '--1.0-1', '1.0', '../../1-1', '1-1\n', '1/2-1', 'a:1.0-1', ''];
+
+describe('a compromised server cannot put arguments on pacman command line', () => {
+  let root: TestRoot;
+  let record: string;
+  let fakePacman: string;
+
+  // Nothing here may change the root, so one root serves every case.
+  beforeAll(() => {
+    requirePacmanTools();
+    root = TestRoot.create({ repositories: REPOSITORIES });
+    record = join(root.base, 'argv.log');
+    fakePacman = join(root.base, 'fake-pacman');
+    // A stand-in pacman that only writes down how it was called.
+    writeFileSync(fakePacman, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${record}'\necho '---' >> '${record}'\n`);
+    chmodSync(fakePacman, 0o755);
+  });
+  beforeEach(() => rmSync(record, { force: true }));
+  afterAll(() => root.destroy());
+
+  const cases: Array<[string, SyncPlan]> = [
+    ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
+      `install name ${JSON.stringify(name)}`,
+      plan({ install: [install(name, '1.0-1')] }),
+    ]),
+    ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
+      `remove name ${JSON.stringify(name)}`,
+      plan({ remove: [{ package_name: name, version: '1.0-1' }] }),
+    ]),
+    ...HOSTILE_VERSIONS.map((version): [string, SyncPlan] => [
+      `downgrade version ${JSON.stringify(version)}`,
+      plan({ downgrade: [install('tool', version, { from_version: '1.0-1' })] }),
+    ]),
+    ['repository "../x"', plan({ upgrade: [install('tool', '1.1-1', { repository: '../x' })] })],
+    [
+      'install reason "--asexplicit"',
+      plan({ install: [install('tool', '1.1-1', { install_reason: '--asexplicit' as 'explicit' })] }),
+    ],
+    // One bad target among good ones stops the whole plan.
+    [
+      'a hostile name after valid ones',
+      plan({ install: [install('tool', '1.1-1'), install('extra', '1:1.0-1'), install('-', '1.0-1')] }),
+    ],
+  ];
+
+  it.each(cases)('rejects %s before starting any program', async (_label, hostile) => {
+    const runner = new RecordingRunner();
+    const adapter = root.adapter({ command: fakePacman }, { runner });
+
+    await expect(adapter.applyPlan(hostile, { acceptUnavailable: true })).rejects.toThrow(UnsafeTargetError);
+
+    expect(runner.calls).toEqual([]);
+    expect(existsSync(record)).toBe(false);
+  });
+
+  it('does start the stand-in for a valid plan, with -- before the targets (the spy works)', async () => {
+    root.install([tool10]);
+    const runner = new RecordingRunner();
+    const adapter = root.adapter({ command: fakePacman }, { runner });
+
+    await adapter.applyPlan(plan({ upgrade: [install('tool', '1.1-1', { from_version: '1.0-1' })] }));
+
+    const invocations = readFileSync(record, 'utf8')
+      .split('---\n')
+      .filter(Boolean)
+      .map((block) => block.trimEnd().split('\n'));
+    const upgrade = invocations.find((argv) => argv.includes('-U'))!;
+    expect(upgrade.slice(upgrade.indexOf('-U'))).toEqual([
+      '-U',
+      '--noconfirm',
+      '--',
+      `file://${root.repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
+    ]);
+    expect(upgrade).toContain(`--root=${root.root}`);
+    const reason = invocations.find((argv) => argv.includes('-D'))!;
+    expect(reason.slice(reason.indexOf('-D'))).toEqual(['-D', '--asexplicit', '--', 'tool']);
+    expect(runner.calls.every((call) => call.program !== 'sh' && call.program !== '/bin/sh')).toBe(true);
+  });
+});
