@@ -1,0 +1,27 @@
+// Two projects: `unit` (*.spec.ts, no database server) and `integration` (*.integration-spec.ts against
+// the real app). The integration project runs once per engine: DB_ENGINE=sqlite|postgres (see package.json).
+// `reporters` is a root-only option, so it is lifted out of the shared preset.
+const { reporters, ...preset } = require('../jest.preset.js');
+
+const engine = process.env.DB_ENGINE ?? 'sqlite';
+
+module.exports = {
+  ...(reporters ? { reporters } : {}),
+  projects: [
+    {
+      ...preset,
+      displayName: 'server:unit',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+    },
+    {
+      ...preset,
+      displayName: `server:integration:${engine}`,
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/src/**/*.integration-spec.ts', '<rootDir>/test/**/*.integration-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { EventsModule } from './events/events.module';
+import { PoolsModule } from './pools/pools.module';
+
+/** Feature modules; each owns its routes, so guards (@Roles()) can later be added per controller or route. */
+const FEATURE_MODULES = [EventsModule, PoolsModule, EndpointsModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), ...FEATURE_MODULES],
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/config';
+import { createRootLogger, PinoNestLogger } from './logging/logger';
+import { buildOpenApiDocument } from './openapi/openapi';
+
+/**
+ * Largest request body: state and repository reports. A 15,000-package repository report is about
+ * 1.5 MiB and a 2,000-package state with dependencies about 1 MiB; 16 MiB leaves ample headroom.
+ */
+export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export interface CreateAppOptions {
+  /** Defaults to a pino logger at config.logLevel on stdout. */
+  logger?: Logger;
+}
+
+/**
+ * Builds and initialises the whole server without listening: main.ts listens on it, tests use
+ * inject()/supertest or listen on port 0, and the OpenAPI script reads its routes.
+ */
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createRootLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (request: IncomingMessage) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+  });
+
+  await app.init();
+  // Only JSON bodies are accepted. Nest registers a urlencoded parser and Fastify a text/plain one at
+  // init; without them such bodies get 415 instead of being parsed into something validation must guess at.
+  // (Fastify's own errors — malformed JSON, body too large — reach the global filter through Nest's
+  // error handler, so they too have the one error shape.)
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  await fastify.ready();
+  return app;
+}

@@ -1,0 +1,31 @@
+/** Every error code the API answers with (DESIGN.md §4), with its HTTP status. */
+export enum ErrorCode {
+  VALIDATION_ERROR = 'VALIDATION_ERROR',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  SYNC_CONFLICT = 'SYNC_CONFLICT',
+  CONFLICT = 'CONFLICT',
+  /** The feature is switched off by configuration (ENABLE_REPOSITORY_ANALYSIS=false). */
+  FEATURE_DISABLED = 'FEATURE_DISABLED',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED = 'RATE_LIMITED',
+  INTERNAL_ERROR = 'INTERNAL_ERROR',
+  UNAVAILABLE = 'UNAVAILABLE',
+}
+
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  [ErrorCode.VALIDATION_ERROR]: 400,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ErrorCode.SYNC_CONFLICT]: 409,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.FEATURE_DISABLED]: 409,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.INTERNAL_ERROR]: 500,
+  [ErrorCode.UNAVAILABLE]: 503,
+});

@@ -1,0 +1,132 @@
+import * as path from 'node:path';
+
+export type DatabaseType = 'internal' | 'postgresql';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything the server reads from its environment, parsed once at boot (DESIGN.md §7). */
+export interface AppConfig {
+  readonly databaseType: DatabaseType;
+  /** Only for `postgresql`. */
+  readonly databaseUrl: string | null;
+  readonly httpPort: number;
+  readonly httpHost: string;
+  readonly logLevel: LogLevel;
+  /** Null: the auth module generates one and keeps it in the data directory. */
+  readonly jwtSecretKey: string | null;
+  /** Requests per minute per client. */
+  readonly apiRateLimit: number;
+  readonly enableRepositoryAnalysis: boolean;
+  readonly autoCleanupOldStates: boolean;
+  /** Absolute; relative values are resolved against the working directory. */
+  readonly dataDir: string;
+  readonly adminPassword: string | null;
+  /** Not from the environment: tuning that tests shorten. An in_progress operation older than this fails. */
+  readonly operationTimeoutSeconds: number;
+  /** How many non-target snapshots per endpoint AUTO_CLEANUP_OLD_STATES keeps. */
+  readonly keepStatesPerEndpoint: number;
+  /** Period of the job that marks endpoints offline, fails stale operations and cleans snapshots. */
+  readonly maintenanceIntervalSeconds: number;
+}
+
+/** Thrown for a bad environment value; main.ts prints only its message (one line) and exits 1. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+// The seed design writes LOG_LEVEL=INFO; accept the usual spellings of other ecosystems too.
+const LOG_LEVEL_ALIASES: Record<string, LogLevel> = { warning: 'warn', critical: 'fatal', off: 'silent' };
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (TRUE_WORDS.includes(lower)) return true;
+  if (FALSE_WORDS.includes(lower)) return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return parsed;
+}
+
+function parseDatabaseUrl(env: Env, databaseType: DatabaseType): string | null {
+  const value = raw(env, 'DATABASE_URL');
+  if (databaseType === 'internal') return null;
+  if (value === undefined) throw new ConfigError('DATABASE_URL', 'is required when DATABASE_TYPE=postgresql');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (postgresql://user:pass@host:5432/dbname)');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgresql://, got ${url.protocol}//`);
+  }
+  return value;
+}
+
+/** Pure: parses an environment (process.env at boot, a literal object in tests) into a frozen config. */
+export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
+  const databaseTypeRaw = (raw(env, 'DATABASE_TYPE') ?? 'internal').toLowerCase();
+  if (databaseTypeRaw !== 'internal' && databaseTypeRaw !== 'postgresql') {
+    throw new ConfigError('DATABASE_TYPE', `must be "internal" or "postgresql", got "${databaseTypeRaw}"`);
+  }
+  const databaseType: DatabaseType = databaseTypeRaw;
+
+  const logLevelRaw = (raw(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  const logLevel = LOG_LEVEL_ALIASES[logLevelRaw] ?? (logLevelRaw as LogLevel);
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+  }
+
+  const jwtSecretKey = raw(env, 'JWT_SECRET_KEY') ?? null;
+  if (jwtSecretKey !== null && jwtSecretKey.length < 32) {
+    throw new ConfigError('JWT_SECRET_KEY', 'must be at least 32 characters long');
+  }
+
+  const httpHost = raw(env, 'HTTP_HOST') ?? '0.0.0.0';
+  if (/\s|\//.test(httpHost))
+    throw new ConfigError('HTTP_HOST', `is not a host name or address: "${httpHost}"`);
+
+  return Object.freeze({
+    databaseType,
+    databaseUrl: parseDatabaseUrl(env, databaseType),
+    httpPort: parseInteger(env, 'HTTP_PORT', 8080, 0, 65535),
+    httpHost,
+    logLevel,
+    jwtSecretKey,
+    apiRateLimit: parseInteger(env, 'API_RATE_LIMIT', 100, 1, 1_000_000),
+    enableRepositoryAnalysis: parseBoolean(env, 'ENABLE_REPOSITORY_ANALYSIS', true),
+    autoCleanupOldStates: parseBoolean(env, 'AUTO_CLEANUP_OLD_STATES', true),
+    dataDir: path.resolve(cwd, raw(env, 'DATA_DIR') ?? './data'),
+    adminPassword: raw(env, 'ADMIN_PASSWORD') ?? null,
+    operationTimeoutSeconds: 3600,
+    keepStatesPerEndpoint: 10,
+    maintenanceIntervalSeconds: 60,
+  });
+}

@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { DataSourceOptions } from 'typeorm';
+
+import { AppConfig } from '../config/config';
+import { selectColumnTypes } from './column-types';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export const SQLITE_FILE_NAME = 'pacman-sync.sqlite';
+
+/** The one place that turns config into TypeORM options; used by the app, the CLI DataSource and tests. */
+export function buildDataSourceOptions(
+  config: Pick<AppConfig, 'databaseType' | 'databaseUrl' | 'dataDir'>,
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (config.databaseType === 'postgresql') {
+    selectColumnTypes('postgres');
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl ?? undefined,
+      // Fail fast when the database is unreachable instead of hanging requests.
+      connectTimeoutMS: 5000,
+      extra: { max: 20, connectionTimeoutMillis: 5000 },
+    };
+  }
+  selectColumnTypes('better-sqlite3');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: path.join(config.dataDir, SQLITE_FILE_NAME),
+    enableWAL: true,
+    timeout: 10000,
+  };
+}

@@ -1,0 +1,17 @@
+import { Endpoint } from '../endpoints/endpoint.entity';
+import { Pool } from '../pools/pool.entity';
+import { RepositoryAnalysisEntity } from '../repositories/repository-analysis.entity';
+import { RepositoryContent } from '../repositories/repository-content.entity';
+import { RepositoryEntity } from '../repositories/repository.entity';
+import { PackageStateEntity } from '../states/package-state.entity';
+import { SyncOperation } from '../sync/sync-operation.entity';
+
+export const ENTITIES = [
+  Pool,
+  Endpoint,
+  PackageStateEntity,
+  SyncOperation,
+  RepositoryContent,
+  RepositoryEntity,
+  RepositoryAnalysisEntity,
+];

@@ -1,0 +1,4 @@
+import { InitialSchema1764536400000 } from './1764536400000-initial-schema';
+
+/** Every migration, in order. Listed explicitly so the compiled server and the Jest runs load the same set. */
+export const MIGRATIONS = [InitialSchema1764536400000];

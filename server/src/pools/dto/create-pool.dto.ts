@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+
+import { SyncPolicyInputDto } from './sync-policy.dto';
+
+export class CreatePoolDto {
+  @ApiProperty({ maxLength: 255, example: 'lab workstations' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name!: string;
+
+  @ApiPropertyOptional({ type: String, maxLength: 10000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: () => SyncPolicyInputDto, description: 'Omitted fields take the defaults' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SyncPolicyInputDto)
+  sync_policy?: SyncPolicyInputDto;
+}

@@ -1,0 +1,35 @@
+import { DataSource } from 'typeorm';
+
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { testConfig, testEngine } from './support/test-database';
+
+describe(`schema on ${testEngine()}`, () => {
+  let dataSource: DataSource;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    const test = await testConfig();
+    cleanup = test.cleanup;
+    dataSource = new DataSource(buildDataSourceOptions(test.config));
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    cleanup?.();
+  });
+
+  it('migrations build exactly the schema the entities describe', async () => {
+    const applied = await dataSource.runMigrations();
+    expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1764536400000']);
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('migrations revert cleanly and apply again', async () => {
+    await dataSource.undoLastMigration();
+    expect(await dataSource.createQueryRunner().hasTable('pools')).toBe(false);
+    await dataSource.runMigrations();
+    expect(await dataSource.createQueryRunner().hasTable('sync_operations')).toBe(true);
+  });
+});
