@@ -1,0 +1,38 @@
+import { classifyPacmanOutput, failureFromOutput } from './pacman-errors';
+
+describe('classifyPacmanOutput', () => {
+  it.each([
+    ['error: failed to init transaction (unable to lock database)', 'LOCK_HELD'],
+    ['error: failed to commit transaction (conflicting files)', 'CONFLICTING_FILES'],
+    ['foo: /usr/share/x exists in filesystem (owned by bar)', 'CONFLICTING_FILES'],
+    ['error: failed to prepare transaction (could not satisfy dependencies)', 'MISSING_DEPENDENCY'],
+    [":: unable to satisfy dependency 'libx>=2' required by app", 'MISSING_DEPENDENCY'],
+    ['error: foo: signature from "Someone <a@b>" is invalid', 'SIGNATURE'],
+    ['error: foo: signature from "Someone <a@b>" is unknown trust', 'SIGNATURE'],
+    ['error: foo: missing required signature', 'SIGNATURE'],
+    [
+      "error: failed retrieving file 'foo.pkg.tar.zst' from mirror : The requested URL returned error: 404",
+      'DOWNLOAD',
+    ],
+    ['error: failed to retrieve some files', 'DOWNLOAD'],
+    ['error: target not found: foo', 'NOT_FOUND'],
+    ["error: '/x.pkg.tar.zst': could not find or read package", 'NOT_FOUND'],
+    ['error: something nobody expected', 'TRANSACTION_FAILED'],
+  ])('%s -> %s', (line, code) => {
+    expect(classifyPacmanOutput(['loading packages...', line])).toBe(code);
+  });
+
+  it('keeps the last non-empty lines and names the first error in the message', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    lines.splice(3, 0, 'error: failed to init transaction (unable to lock database)', '');
+    const error = failureFromOutput('pacman -U', lines, 1);
+    expect(error.code).toBe('LOCK_HELD');
+    expect(error.exitCode).toBe(1);
+    expect(error.outputTail).toHaveLength(20);
+    expect(error.outputTail[19]).toBe('line 29');
+    expect(error.message).toBe(
+      'pacman -U failed (LOCK_HELD: another pacman is running (or a stale db.lck was left behind)): ' +
+        'error: failed to init transaction (unable to lock database)',
+    );
+  });
+});
