@@ -51,7 +51,8 @@ export function sha256Hex(text: string): string {
   let hex = '';
   for (let i = 0; i < 8; i++) {
     const word = digest[i];
-    hex += HEX[(word >>> 24) & 0xff] + HEX[(word >>> 16) & 0xff] + HEX[(word >>> 8) & 0xff] + HEX[word & 0xff];
+    hex +=
+      HEX[(word >>> 24) & 0xff] + HEX[(word >>> 16) & 0xff] + HEX[(word >>> 8) & 0xff] + HEX[word & 0xff];
   }
   return hex;
 }

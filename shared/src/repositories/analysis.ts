@@ -11,10 +11,6 @@ import type {
 import { compilePackageFilter } from '../policy/exclusions';
 import { vercmp } from '../version/vercmp';
 
-interface ExactOffer {
-  repository: string;
-  architecture: string;
-}
 interface OtherOffer {
   version: string;
   repository: string;
@@ -62,20 +58,20 @@ export function analyzePool(
   if (activeSets.length === 0) return analysis;
 
   const endpointIds = activeSets.map((set) => set.endpoint_ids.slice().sort());
-  const offers = activeSets.map((set) => offersOf(set, subjects, subjectIndex));
+  const versions = subjects.map((pkg) => pkg.version);
+  const offers = activeSets.map((set) => offersOf(set, versions, subjectIndex));
 
   for (let index = 0; index < subjects.length; index++) {
     const pkg = subjects[index];
     const missingOn: string[] = [];
     let everywhereExact = true;
     for (let s = 0; s < activeSets.length; s++) {
-      if (offers[s].exact[index] !== undefined) continue;
+      if (offers[s].exactRepository[index] !== null) continue;
       everywhereExact = false;
-      if (offers[s].others[index] === undefined) missingOn.push(...endpointIds[s]);
+      if (offers[s].others[index] === null) missingOn.push(...endpointIds[s]);
     }
     if (everywhereExact) {
-      const exact = offers[0].exact[index]!;
-      analysis.common_packages.push(repositoryPackage(pkg, exact));
+      analysis.common_packages.push(repositoryPackage(pkg, offers[0], index));
     } else if (missingOn.length > 0) {
       analysis.excluded_packages.push(excluded(pkg, missingOn, activeSets.length));
     } else {
@@ -85,35 +81,52 @@ export function analyzePool(
   return analysis;
 }
 
+interface SetOffers {
+  /** Per target package (by index): repository offering the exact version, null when none does. */
+  exactRepository: Array<string | null>;
+  exactArchitecture: string[];
+  /** Per target package: the other versions offered, null when none. */
+  others: Array<OtherOffer[] | null>;
+}
+
 /** One pass over a set's repositories in pacman.conf order, keeping only what the target asks about. */
-function offersOf(set: RepositorySet, subjects: readonly PackageState[], subjectIndex: Map<string, number>) {
-  const exact: Array<ExactOffer | undefined> = new Array(subjects.length);
-  const others: Array<OtherOffer[] | undefined> = new Array(subjects.length);
+function offersOf(
+  set: RepositorySet,
+  versions: readonly string[],
+  subjectIndex: Map<string, number>,
+): SetOffers {
+  // Filled (not holey) arrays without an object per entry: this loop is the analysis's hot path.
+  const exactRepository: Array<string | null> = new Array<string | null>(versions.length).fill(null);
+  const exactArchitecture: string[] = new Array<string>(versions.length).fill('');
+  const others: Array<OtherOffer[] | null> = new Array<OtherOffer[] | null>(versions.length).fill(null);
   for (const repository of set.repositories) {
     const repoName = repository.repo_name;
     for (const pkg of repository.packages) {
       const index = subjectIndex.get(pkg.name);
       if (index === undefined) continue;
-      if (pkg.version === subjects[index].version) {
-        if (exact[index] === undefined)
-          exact[index] = { repository: repoName, architecture: pkg.architecture };
+      if (pkg.version === versions[index]) {
+        if (exactRepository[index] === null) {
+          exactRepository[index] = repoName;
+          exactArchitecture[index] = pkg.architecture;
+        }
         continue;
       }
       const list = others[index];
-      if (list === undefined) others[index] = [{ version: pkg.version, repository: repoName }];
-      else if (!list.some((offer) => offer.version === pkg.version))
+      if (list === null) others[index] = [{ version: pkg.version, repository: repoName }];
+      else if (!list.some((offer) => offer.version === pkg.version)) {
         list.push({ version: pkg.version, repository: repoName });
+      }
     }
   }
-  return { exact, others };
+  return { exactRepository, exactArchitecture, others };
 }
 
-function repositoryPackage(pkg: PackageState, offer: ExactOffer): RepositoryPackage {
+function repositoryPackage(pkg: PackageState, offers: SetOffers, index: number): RepositoryPackage {
   return {
     name: pkg.package_name,
     version: pkg.version,
-    repository: offer.repository,
-    architecture: offer.architecture,
+    repository: offers.exactRepository[index]!,
+    architecture: offers.exactArchitecture[index],
   };
 }
 
@@ -126,31 +139,40 @@ function excluded(pkg: PackageState, missingOn: string[], setCount: number): Exc
 function conflict(
   pkg: PackageState,
   index: number,
-  offers: ReadonlyArray<{ exact: Array<ExactOffer | undefined>; others: Array<OtherOffer[] | undefined> }>,
+  offers: readonly SetOffers[],
   endpointIds: readonly string[][],
 ): PackageConflict {
-  const groups = new Map<string, { endpoint_ids: string[]; version: string; repository: string }>();
+  // Usually one or two groups: a linear search beats building keys for a Map.
+  const groups: Array<{ endpoint_ids: string[]; version: string; repository: string; merged: boolean }> = [];
   for (let s = 0; s < offers.length; s++) {
-    if (offers[s].exact[index] !== undefined) continue;
+    if (offers[s].exactRepository[index] !== null) continue;
     for (const other of offers[s].others[index]!) {
-      const key = `${other.version}\n${other.repository}`;
-      const group = groups.get(key);
+      const group = groups.find((g) => g.version === other.version && g.repository === other.repository);
       if (group === undefined) {
-        groups.set(key, {
-          endpoint_ids: endpointIds[s].slice(),
+        // Each set's ids are sorted already and shared until a second set joins the group.
+        groups.push({
+          endpoint_ids: endpointIds[s],
           version: other.version,
           repository: other.repository,
+          merged: false,
         });
-      } else group.endpoint_ids.push(...endpointIds[s]);
+      } else {
+        group.endpoint_ids = group.merged ? group.endpoint_ids : group.endpoint_ids.slice();
+        group.endpoint_ids.push(...endpointIds[s]);
+        group.merged = true;
+      }
     }
   }
-  const offered = [...groups.values()];
-  for (const group of offered) group.endpoint_ids.sort();
-  offered.sort(
+  groups.sort(
     (a, b) =>
       vercmp(a.version, b.version) ||
       (a.version < b.version ? -1 : a.version > b.version ? 1 : 0) ||
       (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0),
   );
+  const offered = groups.map((group) => ({
+    endpoint_ids: group.merged ? group.endpoint_ids.sort() : group.endpoint_ids.slice(),
+    version: group.version,
+    repository: group.repository,
+  }));
   return { package_name: pkg.package_name, target_version: pkg.version, offered };
 }
