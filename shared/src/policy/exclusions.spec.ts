@@ -101,15 +101,18 @@ describe('compileExclusions', () => {
     expect(() => compileExclusions(['a]'])).toThrow('unopened "]"');
   });
 
-  it('stays fast on patterns built to make a backtracking regex explode', () => {
-    const hostile = 'a*'.repeat(60) + 'b';
+  it('answers patterns built to make a backtracking regex explode', () => {
+    // With a RegExp these take exponential time and the test would hit Jest's timeout; the matcher's
+    // worst case is name length x pattern length.
     const name = 'a'.repeat(255);
-    const isExcluded = compileExclusions([hostile, '*a*a*a*a*a*a*a*a*a*a*a*a*a*c', '[!b]*?*?*?*?*?*?*?*?*b']);
-    const started = process.hrtime.bigint();
+    const isExcluded = compileExclusions([
+      'a*'.repeat(60) + 'b',
+      '*a*a*a*a*a*a*a*a*a*a*a*a*a*c',
+      '[!b]*?*?*?*?*?*?*?*?*b',
+    ]);
     expect(isExcluded(name)).toBe(false);
     expect(isExcluded(name + 'b')).toBe(true);
-    // A guard against exponential behaviour (which would take minutes), not a performance measurement.
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+    expect(isExcluded('a'.repeat(100) + 'c')).toBe(true);
   });
 
   it('agrees with a brute-force reference matcher on random patterns', () => {

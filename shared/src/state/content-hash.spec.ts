@@ -32,6 +32,13 @@ describe('stateContentHash', () => {
     for (const seed of [2, 3, 4]) expect(stateContentHash(reordered(state, seed))).toBe(hash);
   });
 
+  it('leaves the state it hashes untouched', () => {
+    const copy = reordered(state, 8);
+    const before = JSON.stringify(copy);
+    stateContentHash(copy);
+    expect(JSON.stringify(copy)).toBe(before);
+  });
+
   it('changes with every field of every package and with the header fields', () => {
     const index = 1234;
     const pkg = state.packages[index];
@@ -62,6 +69,38 @@ describe('stateContentHash', () => {
     const b: SystemState = { ...a, packages: [{ ...a.packages[0], dependencies: ['bar', 'baz'] }] };
     const c: SystemState = { ...a, pacman_version: '6.1.0","x86_64', architecture: '' };
     expect(new Set([a, b, c].map(stateContentHash)).size).toBe(3);
+  });
+
+  it('writes the documented canonical form, which stored hashes depend on', () => {
+    const small: SystemState = {
+      pacman_version: '6.1.0',
+      architecture: 'x86_64',
+      packages: [
+        {
+          package_name: 'zlib',
+          version: '1:1.3.1-2',
+          repository: 'core',
+          installed_size: 164,
+          dependencies: ['glibc'],
+          install_reason: 'dependency',
+        },
+        {
+          package_name: 'bash',
+          version: '5.2.037-1',
+          repository: 'core',
+          installed_size: 9_000,
+          dependencies: ['readline', 'glibc', 'ncurses'],
+          install_reason: 'explicit',
+        },
+      ],
+    };
+    const expected =
+      'pacman-sync-state/1\n' +
+      '["6.1.0","x86_64"]\n' +
+      '["bash","5.2.037-1","core",9000,"explicit",["glibc","ncurses","readline"]]\n' +
+      '["zlib","1:1.3.1-2","core",164,"dependency",["glibc"]]\n';
+    expect(canonicalState(small)).toBe(expected);
+    expect(stateContentHash(small)).toBe(`sha256:${createHash('sha256').update(expected).digest('hex')}`);
   });
 
   it('hashes an empty state and unicode values deterministically', () => {
