@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { seededRandom } from '../state/arch-fixtures.test-util';
 import { vercmp } from './vercmp';
 
 const VERCMP_BINARY = '/usr/bin/vercmp';
@@ -15,18 +16,6 @@ const PARALLEL_CHUNKS = 2;
 const SEED = 0x5eed_1234;
 
 const execFileAsync = promisify(execFile);
-
-/** mulberry32: small, fast and seedable, so a failure reproduces exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Strings that have tripped version comparators before, combined pairwise.
 const ADVERSARIAL = [
