@@ -19,19 +19,11 @@ import {
 import { diffStates } from '../src/state/diff';
 import { planSync } from '../src/state/plan';
 import { syncStatus } from '../src/state/sync-status';
-import { type BenchResult, measure } from './bench-kit';
-
-// bench-kit warms up for 3 rounds; these functions need more before V8 has optimised them, and the
-// table should compare steady states rather than compile times.
-const WARMUP_CALLS = 30;
-function measureWarm(fn: () => unknown, rounds: number): number {
-  for (let call = 0; call < WARMUP_CALLS; call++) fn();
-  return measure(fn, rounds);
-}
+import { type BenchResult, measureSideBySide } from './bench-kit';
 
 const PACKAGES = 2_000;
 const REPOSITORY_ENTRIES = 15_000;
-const ROUNDS = 31;
+const ROUNDS = 61;
 const TARGET_RATIO = 3;
 
 export async function run(): Promise<BenchResult[]> {
@@ -40,16 +32,19 @@ export async function run(): Promise<BenchResult[]> {
   const endpoint = laggingEndpoint(target, 103);
   const policy: SyncPolicy = { ...DEFAULT_SYNC_POLICY, exclude_packages: ['linux*', 'nvidia*'] };
 
-  const subjectMs = measureWarm(() => {
-    const status = syncStatus(diffStates(endpoint, target, policy));
-    return [status, planSync(endpoint, target, policy, offer)];
-  }, ROUNDS);
-  const baselineMs = measureWarm(() => {
-    const index = new Map<string, unknown>();
-    for (const repository of offer.repositories)
-      for (const pkg of repository.packages) index.set(pkg.name, pkg);
-    return index;
-  }, ROUNDS);
+  const { subjectMs, baselineMs } = measureSideBySide(
+    () => {
+      const status = syncStatus(diffStates(endpoint, target, policy));
+      return [status, planSync(endpoint, target, policy, offer)];
+    },
+    () => {
+      const index = new Map<string, unknown>();
+      for (const repository of offer.repositories)
+        for (const pkg of repository.packages) index.set(pkg.name, pkg);
+      return index;
+    },
+    ROUNDS,
+  );
   return [
     {
       name: `diff + plan (${PACKAGES} vs ${PACKAGES}, ${REPOSITORY_ENTRIES} repo entries)`,
