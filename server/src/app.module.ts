@@ -5,10 +5,22 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventsModule } from './events/events.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PoolsModule } from './pools/pools.module';
+import { RepositoriesModule } from './repositories/repositories.module';
+import { StatesModule } from './states/states.module';
+import { SyncModule } from './sync/sync.module';
 
 /** Feature modules; each owns its routes, so guards (@Roles()) can later be added per controller or route. */
-const FEATURE_MODULES = [EventsModule, PoolsModule, EndpointsModule];
+const FEATURE_MODULES = [
+  EventsModule,
+  PoolsModule,
+  EndpointsModule,
+  StatesModule,
+  SyncModule,
+  RepositoriesModule,
+  MaintenanceModule,
+];
 
 @Module({})
 export class AppModule {

@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-import { CONTENT_HASH_LENGTH, timestampColumn } from '../database/column-types';
+import { CONTENT_HASH_LENGTH, jsonColumn, timestampColumn } from '../database/column-types';
 import { Pool } from '../pools/pool.entity';
 import { PackageStateEntity } from '../states/package-state.entity';
 
@@ -58,6 +58,14 @@ export class Endpoint {
   /** Hash over the endpoint's whole repository report, for the hash-only repository check-in. */
   @Column({ type: 'varchar', length: CONTENT_HASH_LENGTH, nullable: true })
   repositories_hash!: string | null;
+
+  /** Package files in the endpoint's cache, from its last repository report (what a downgrade can use). */
+  @Column(jsonColumn({ nullable: true }))
+  package_cache!: Array<{ name: string; version: string }> | null;
+
+  /** Whether the client has an archive (Arch Linux Archive layout) configured. */
+  @Column({ type: 'boolean', default: false })
+  has_archive!: boolean;
 
   @CreateDateColumn(timestampColumn())
   created_at!: Date;

@@ -29,6 +29,10 @@ export class RepositoryEntity {
   @Column({ type: 'varchar', length: 255 })
   repo_name!: string;
 
+  /** Order in the endpoint's pacman.conf: the plan prefers the first repository offering a version. */
+  @Column({ type: 'integer' })
+  position!: number;
+
   @Column({ type: 'varchar', length: 500, nullable: true })
   repo_url!: string | null;
 

@@ -1,0 +1,40 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+
+import { MAX_REPORT_INTERVAL, MIN_REPORT_INTERVAL } from './register-endpoint.dto';
+
+export class UpdateEndpointDto {
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Assigns the endpoint to a pool; null takes it out of its pool',
+  })
+  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @IsUUID()
+  pool_id?: string | null;
+
+  @ApiPropertyOptional({ minimum: MIN_REPORT_INTERVAL, maximum: MAX_REPORT_INTERVAL })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_REPORT_INTERVAL)
+  @Max(MAX_REPORT_INTERVAL)
+  report_interval?: number;
+}

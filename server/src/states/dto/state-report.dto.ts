@@ -1,0 +1,85 @@
+import { SYNC_STATUSES, type SyncStatus } from '@pacman-sync/shared';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+import { IsArchitecture, IsContentHash } from '../../common/validators';
+import { PackageStateDto } from './package-state.dto';
+
+export const MAX_PACKAGES_PER_STATE = 50000;
+
+const isFullReport = (report: StateReportDto) =>
+  report.content_hash === undefined ||
+  report.packages !== undefined ||
+  report.pacman_version !== undefined ||
+  report.architecture !== undefined;
+
+/**
+ * Body of POST /api/endpoints/{id}/state, in one of two forms:
+ *
+ * - check-in: `{content_hash}` only. The server answers `known: true` (and updates last_seen) when that
+ *   hash is the endpoint's latest snapshot; otherwise `known: false` and the client sends the full form.
+ * - full report: `{pacman_version, architecture, packages}`, optionally with `content_hash`, which must then
+ *   equal the hash the server computes (shared stateContentHash) from the packages.
+ */
+export class StateReportDto {
+  @ApiPropertyOptional({
+    example: 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    description: 'stateContentHash of the state; alone it is a check-in',
+  })
+  @IsOptional()
+  @IsString()
+  @IsContentHash()
+  content_hash?: string;
+
+  @ApiPropertyOptional({ example: '7.0.0', description: 'Required in a full report' })
+  @ValidateIf(isFullReport)
+  @IsString()
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z.+_~-]{0,63}$/, { message: 'pacman_version must be a version like 7.0.0' })
+  pacman_version?: string;
+
+  @ApiPropertyOptional({ example: 'x86_64', description: 'Required in a full report' })
+  @ValidateIf(isFullReport)
+  @IsString()
+  @IsArchitecture()
+  architecture?: string;
+
+  @ApiPropertyOptional({
+    type: () => [PackageStateDto],
+    maxItems: MAX_PACKAGES_PER_STATE,
+    description: 'Required in a full report; package names must be unique',
+  })
+  @ValidateIf(isFullReport)
+  @IsArray()
+  @ArrayMaxSize(MAX_PACKAGES_PER_STATE)
+  @ValidateNested({ each: true })
+  @Type(() => PackageStateDto)
+  packages?: PackageStateDto[];
+}
+
+export class StateReportResultDto {
+  @ApiProperty({ description: 'Whether the server holds this state (always true after a full report)' })
+  known!: boolean;
+
+  @ApiProperty({ description: 'Whether a new snapshot was written' })
+  changed!: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The endpoint’s latest snapshot; null when unknown',
+  })
+  state_id!: string | null;
+
+  @ApiProperty({ enum: SYNC_STATUSES, enumName: 'SyncStatus' })
+  sync_status!: SyncStatus;
+}
