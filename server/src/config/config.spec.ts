@@ -17,9 +17,18 @@ describe('loadConfig', () => {
       autoCleanupOldStates: true,
       dataDir: path.resolve('/srv/app/data'),
       adminPassword: null,
+      corsOrigins: [],
+      trustProxy: false,
+      sessionTtlSeconds: 43200,
+      loginFailuresPerUsername: 5,
+      loginFailuresPerAddress: 20,
+      loginLockSeconds: 900,
+      credentialCacheSeconds: 10,
       operationTimeoutSeconds: 3600,
       keepStatesPerEndpoint: 10,
       maintenanceIntervalSeconds: 60,
+      eventsHeartbeatSeconds: 30,
+      eventsMaxBufferedBytes: 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -38,6 +47,9 @@ describe('loadConfig', () => {
         AUTO_CLEANUP_OLD_STATES: 'no',
         DATA_DIR: '/var/lib/pacman-sync',
         ADMIN_PASSWORD: 'hunter2hunter2',
+        CORS_ORIGINS: 'https://console.example.org, http://localhost:4200',
+        TRUST_PROXY: '10.0.0.0/8,::1',
+        SESSION_TTL: '3600',
       },
       '/',
     );
@@ -53,7 +65,21 @@ describe('loadConfig', () => {
       autoCleanupOldStates: false,
       dataDir: '/var/lib/pacman-sync',
       adminPassword: 'hunter2hunter2',
+      corsOrigins: ['https://console.example.org', 'http://localhost:4200'],
+      trustProxy: ['10.0.0.0/8', '::1'],
+      sessionTtlSeconds: 3600,
     });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['127.0.0.1', ['127.0.0.1']],
+  ])('reads TRUST_PROXY=%s as %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('accepts the seed design spelling LOG_LEVEL=INFO and WARNING', () => {
@@ -76,6 +102,14 @@ describe('loadConfig', () => {
     [{ API_RATE_LIMIT: '0' }, 'API_RATE_LIMIT'],
     [{ ENABLE_REPOSITORY_ANALYSIS: 'maybe' }, 'ENABLE_REPOSITORY_ANALYSIS'],
     [{ AUTO_CLEANUP_OLD_STATES: '2' }, 'AUTO_CLEANUP_OLD_STATES'],
+    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://console.example.org/path' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'ftp://files.example.org' }, 'CORS_ORIGINS'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '500' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/8; rm -rf /' }, 'TRUST_PROXY'],
+    [{ SESSION_TTL: '5' }, 'SESSION_TTL'],
   ])('rejects %j naming %s in a single line', (env, variable) => {
     let thrown: unknown;
     try {

@@ -2,6 +2,11 @@ import * as path from 'node:path';
 
 export type DatabaseType = 'internal' | 'postgresql';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/**
+ * Which proxies may set X-Forwarded-For: none (false), any (true), the N nearest hops, or the listed
+ * addresses/CIDR ranges. Passed to Fastify's `trustProxy`, so rate limits and the audit log see the client.
+ */
+export type TrustProxy = boolean | number | readonly string[];
 
 /** Everything the server reads from its environment, parsed once at boot (DESIGN.md §7). */
 export interface AppConfig {
@@ -20,12 +25,29 @@ export interface AppConfig {
   /** Absolute; relative values are resolved against the working directory. */
   readonly dataDir: string;
   readonly adminPassword: string | null;
+  /** Browser origins allowed by CORS; empty: CORS is off (the console is served from the same origin). */
+  readonly corsOrigins: readonly string[];
+  readonly trustProxy: TrustProxy;
+  /** Lifetime of a console session (JWT), seconds. */
+  readonly sessionTtlSeconds: number;
+  /** Not from the environment: tuning that tests shorten. Failed logins of one username before it is locked. */
+  readonly loginFailuresPerUsername: number;
+  /** Failed logins from one address (any usernames) before the address is locked. */
+  readonly loginFailuresPerAddress: number;
+  /** First lock period; each further lock of the same key doubles it, up to a day. */
+  readonly loginLockSeconds: number;
+  /** How long a resolved bearer token (API or endpoint token, session user) is trusted without a lookup. */
+  readonly credentialCacheSeconds: number;
   /** Not from the environment: tuning that tests shorten. An in_progress operation older than this fails. */
   readonly operationTimeoutSeconds: number;
   /** How many non-target snapshots per endpoint AUTO_CLEANUP_OLD_STATES keeps. */
   readonly keepStatesPerEndpoint: number;
   /** Period of the job that marks endpoints offline, fails stale operations and cleans snapshots. */
   readonly maintenanceIntervalSeconds: number;
+  /** WS /api/events pings every client this often and drops one that did not answer the previous ping. */
+  readonly eventsHeartbeatSeconds: number;
+  /** A WebSocket client whose unsent events exceed this is dropped rather than buffered without bound. */
+  readonly eventsMaxBufferedBytes: number;
 }
 
 /** Thrown for a bad environment value; main.ts prints only its message (one line) and exits 1. */
@@ -74,6 +96,18 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
   return parsed;
 }
 
+/** Console passwords are at least this long; the first admin's too, so ADMIN_PASSWORD obeys the same rule. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+function parseAdminPassword(env: Env): string | null {
+  const value = raw(env, 'ADMIN_PASSWORD');
+  if (value === undefined) return null;
+  if (value.length < MIN_PASSWORD_LENGTH) {
+    throw new ConfigError('ADMIN_PASSWORD', `must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+  }
+  return value;
+}
+
 function parseDatabaseUrl(env: Env, databaseType: DatabaseType): string | null {
   const value = raw(env, 'DATABASE_URL');
   if (databaseType === 'internal') return null;
@@ -88,6 +122,60 @@ function parseDatabaseUrl(env: Env, databaseType: DatabaseType): string | null {
     throw new ConfigError('DATABASE_URL', `must start with postgresql://, got ${url.protocol}//`);
   }
   return value;
+}
+
+function parseCorsOrigins(env: Env): readonly string[] {
+  const value = raw(env, 'CORS_ORIGINS');
+  if (value === undefined) return [];
+  const origins = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const origin of origins) {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = null;
+    }
+    // An origin is scheme://host[:port] and nothing else; a path or a wildcard would be a silent mistake.
+    if (url === null || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `must be a comma-separated list of origins like https://console.example.org, got "${origin}"`,
+      );
+    }
+  }
+  return Object.freeze(origins);
+}
+
+const IPV4_OR_CIDR = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
+const IPV6_OR_CIDR = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(\/\d{1,3})?$/;
+
+function parseTrustProxy(env: Env): TrustProxy {
+  const value = raw(env, 'TRUST_PROXY');
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (TRUE_WORDS.includes(lower) && lower !== '1') return true;
+  if (FALSE_WORDS.includes(lower) && lower !== '0') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 100) throw new ConfigError('TRUST_PROXY', `hop count must be at most 100, got ${value}`);
+    return hops === 0 ? false : hops;
+  }
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!IPV4_OR_CIDR.test(entry) && !IPV6_OR_CIDR.test(entry)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be true, false, a hop count or a comma-separated list of addresses/CIDR ranges, got "${entry}"`,
+      );
+    }
+  }
+  return Object.freeze(entries);
 }
 
 /** Pure: parses an environment (process.env at boot, a literal object in tests) into a frozen config. */
@@ -124,9 +212,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     enableRepositoryAnalysis: parseBoolean(env, 'ENABLE_REPOSITORY_ANALYSIS', true),
     autoCleanupOldStates: parseBoolean(env, 'AUTO_CLEANUP_OLD_STATES', true),
     dataDir: path.resolve(cwd, raw(env, 'DATA_DIR') ?? './data'),
-    adminPassword: raw(env, 'ADMIN_PASSWORD') ?? null,
+    adminPassword: parseAdminPassword(env),
+    corsOrigins: parseCorsOrigins(env),
+    trustProxy: parseTrustProxy(env),
+    sessionTtlSeconds: parseInteger(env, 'SESSION_TTL', 12 * 3600, 60, 30 * 24 * 3600),
+    loginFailuresPerUsername: 5,
+    loginFailuresPerAddress: 20,
+    loginLockSeconds: 15 * 60,
+    credentialCacheSeconds: 10,
     operationTimeoutSeconds: 3600,
     keepStatesPerEndpoint: 10,
     maintenanceIntervalSeconds: 60,
+    eventsHeartbeatSeconds: 30,
+    eventsMaxBufferedBytes: 1024 * 1024,
   });
 }
