@@ -30,7 +30,8 @@ function classOf(code: number): number {
 }
 
 // libalpm measures separator runs in bytes of the UTF-8 argument, so a non-ASCII separator weighs what
-// its UTF-8 encoding weighs. A surrogate pair is 4 bytes: 2 per UTF-16 unit.
+// its UTF-8 encoding weighs. A surrogate pair is 4 bytes: 2 per UTF-16 unit. (A lone surrogate has no
+// UTF-8 form, so no command line could carry it; it counts 2 here and never passes validation.)
 function utf8Bytes(code: number): number {
   if (code < 0x80) return 1;
   if (code < 0x800 || (code >= 0xd800 && code <= 0xdfff)) return 2;
