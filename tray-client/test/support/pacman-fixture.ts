@@ -12,6 +12,7 @@ import {
   renameSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -145,6 +146,7 @@ export class TestRoot {
   readonly configFile: string;
   readonly privateDbPath: string;
   readonly archiveDir: string;
+  private repositoryGeneration = 0;
 
   private constructor(readonly base: string) {
     this.root = join(base, 'root');
@@ -174,7 +176,8 @@ export class TestRoot {
     }
     writeFileSync(testRoot.configFile, sections.join('\n'));
     for (const spec of options.archive ?? []) testRoot.addToArchive(spec);
-    testRoot.pacman(['-Sy']);
+    // pacman -Sy refuses a configuration without repositories.
+    if (options.repositories.length > 0) testRoot.pacman(['-Sy']);
     return testRoot;
   }
 
@@ -195,6 +198,11 @@ export class TestRoot {
       // Databases are copied, not linked: tests rewrite repositories and pacman compares file times.
       else copyFileSync(join(built, entry.name), join(dir, entry.name));
     }
+    // pacman -Sy compares database times in whole seconds; a rewrite within the second of the last
+    // refresh would look unchanged, so every rewrite of this root's repositories is dated a second later.
+    const stamp = new Date(Date.now() + 1000 * this.repositoryGeneration++);
+    for (const file of readdirSync(dir))
+      if (/\.(db|files)\.tar\.gz$/.test(file)) utimesSync(join(dir, file), stamp, stamp);
   }
 
   addToArchive(spec: PackageSpec): void {

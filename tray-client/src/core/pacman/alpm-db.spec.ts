@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseDesc, readLocalDb, readSyncDb, tarEntries } from './alpm-db';
+import { parseDesc, readLocalDb, readSyncDb, readSyncDbNames, tarEntries } from './alpm-db';
 import { SpawnProcessRunner } from './process-runner';
 
 describe('parseDesc', () => {
@@ -80,9 +80,13 @@ describe('database readers', () => {
     const longName = `lib${'x'.repeat(120)}`;
     writeDesc(content, `${longName}-2:3.4-5`, syncDesc(longName, '2:3.4-5'));
     const db = join(dir, 'repo.db');
-    execFileSync('bsdtar', ['-c', ...compression, '-f', db, '-C', content, '.']);
+    // Entries named `<name>-<version>/desc` without a "./" prefix, as repo-add writes them.
+    execFileSync('bsdtar', ['-c', ...compression, '-f', db, '-C', content, ...readdirSync(content)]);
 
     const packages = await readSyncDb(db, new SpawnProcessRunner());
+    expect((await readSyncDbNames(db, new SpawnProcessRunner())).sort((a, b) => a.length - b.length)).toEqual(
+      ['foo', longName],
+    );
 
     expect(packages.sort((a, b) => a.name.length - b.name.length)).toEqual([
       { name: 'foo', version: '1.0-1', architecture: 'x86_64', filename: 'foo-1.0-1-x86_64.pkg.tar.zst' },
@@ -93,6 +97,20 @@ describe('database readers', () => {
         filename: `${longName}-2:3.4-5-x86_64.pkg.tar.zst`,
       },
     ]);
+  });
+
+  it('notices a sync database replaced by pacman -Sy although names are remembered between reads', async () => {
+    const content = join(dir, 'content');
+    const db = join(dir, 'repo.db');
+    writeDesc(content, 'foo-1.0-1', syncDesc('foo', '1.0-1'));
+    execFileSync('bsdtar', ['-czf', db, '-C', content, 'foo-1.0-1']);
+    const runner = new SpawnProcessRunner();
+    expect(await readSyncDbNames(db, runner)).toEqual(['foo']);
+
+    writeDesc(content, 'bar-1.0-1', syncDesc('bar', '1.0-1'));
+    execFileSync('bsdtar', ['-czf', `${db}.new`, '-C', content, 'foo-1.0-1', 'bar-1.0-1']);
+    renameSync(`${db}.new`, db);
+    expect((await readSyncDbNames(db, runner)).sort()).toEqual(['bar', 'foo']);
   });
 
   it('fails clearly on a database that is not an archive', async () => {

@@ -2,6 +2,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readlinkSync,
   statSync,
   symlinkSync,
@@ -25,7 +26,7 @@ import { Environment, PacmanConfig } from '../config/client-config';
 import { resolveCacheDir } from '../config/state-dir';
 import { PackageSources, RepositoryContents, resolvePackage } from '../sync/package-sources';
 import { PacmanProgressParser, ProgressListener } from '../sync/progress';
-import { readLocalDb, readSyncDb, SyncDbPackage } from './alpm-db';
+import { fileIdentity, readLocalDb, readSyncDb, readSyncDbNames, SyncDbPackage } from './alpm-db';
 import { PackageFile, listPackageFiles } from './package-files';
 import { PacmanError, UnsafeTargetError, failureFromOutput, OUTPUT_TAIL_LINES } from './pacman-errors';
 import { confOption, PacmanConfDump, parsePacmanConf } from './pacman-conf';
@@ -132,11 +133,22 @@ export class PacmanAdapter {
     return this.uid === 0 ? 'none' : (this.options.autoPrivilege ?? 'sudo');
   }
 
+  /** pacman's version; asked once per pacman binary (a pacman upgrade replaces the file, and is noticed). */
   async pacmanVersion(): Promise<string> {
+    const program = resolveProgram(this.config.command, this.options.env);
+    let identity: string | null;
+    try {
+      identity = `${program}:${fileIdentity(program)}`;
+    } catch {
+      identity = null; // not found: running it produces the clear error
+    }
+    const known = identity === null ? undefined : pacmanVersions.get(identity);
+    if (known) return known;
     this.versionPromise ??= this.exec(this.config.command, ['-V']).then((result) => {
       const match = /Pacman v(\S+)/.exec(result.stdout);
       if (result.exitCode !== 0 || !match)
         throw failureFromOutput('pacman -V', result.lines, result.exitCode);
+      if (identity !== null) pacmanVersions.set(identity, match[1]);
       return match[1];
     });
     return this.versionPromise;
@@ -153,16 +165,25 @@ export class PacmanAdapter {
   }
 
   async readInstalledState(): Promise<SystemState> {
-    const [conf, pacmanVersion] = await Promise.all([this.pacmanConf(), this.pacmanVersion()]);
+    const pending = Promise.all([this.pacmanConf(), this.pacmanVersion()]);
+    // Read the local database while pacman-conf and pacman -V run: the database is where pacman's
+    // defaults put it unless pacman.conf says otherwise, which pacman-conf's answer then corrects.
+    const guessedDbpath = withoutTrailingSlash(
+      this.config.dbpath ?? join(this.config.root ?? '/', 'var/lib/pacman'),
+    );
+    let installed = readLocalDb(guessedDbpath);
+    // Likewise decompress the sync databases found there; the results wait in readSyncDbNames' cache.
+    for (const file of listSyncDbs(guessedDbpath)) await readSyncDbNames(file, this.runner);
+    const [conf, pacmanVersion] = await pending;
     const dbpath = this.dbpath(conf);
-    const installed = readLocalDb(dbpath);
+    if (dbpath !== guessedDbpath) installed = readLocalDb(dbpath);
     const repositoryOf = new Map<string, string>();
     // pacman searches repositories in configuration order, so the first one that has a name provides it.
     for (const repository of conf.repositories) {
       const file = join(dbpath, 'sync', `${repository.name}.db`);
       if (!existsSync(file)) continue;
-      for (const pkg of await readSyncDb(file, this.runner)) {
-        if (!repositoryOf.has(pkg.name)) repositoryOf.set(pkg.name, repository.name);
+      for (const name of await readSyncDbNames(file, this.runner)) {
+        if (!repositoryOf.has(name)) repositoryOf.set(name, repository.name);
       }
     }
     const packages: PackageState[] = installed.map((pkg) => ({
@@ -369,7 +390,7 @@ export class PacmanAdapter {
   }
 
   private dbpath(conf: PacmanConfDump): string {
-    return (this.config.dbpath ?? confOption(conf, 'DBPath') ?? '/var/lib/pacman').replace(/(.)\/+$/, '$1');
+    return withoutTrailingSlash(this.config.dbpath ?? confOption(conf, 'DBPath') ?? '/var/lib/pacman');
   }
 
   private cacheDirs(conf: PacmanConfDump): string[] {
@@ -397,6 +418,9 @@ export class PacmanAdapter {
   }
 }
 
+// Keyed by the binary's path and file identity, shared by every adapter of a long-running client.
+const pacmanVersions = new Map<string, string>();
+
 /** Every name and version that could reach pacman's command line, checked with the shared rules. */
 function assertSafePlan(plan: SyncPlan): void {
   for (const item of [...plan.install, ...plan.upgrade, ...plan.downgrade]) {
@@ -415,6 +439,20 @@ function assertSafePlan(plan: SyncPlan): void {
     if (!isValidPackageName(item.package_name))
       throw new UnsafeTargetError('package name', item.package_name);
   }
+}
+
+function listSyncDbs(dbpath: string): string[] {
+  try {
+    return readdirSync(join(dbpath, 'sync'))
+      .filter((file) => file.endsWith('.db'))
+      .map((file) => join(dbpath, 'sync', file));
+  } catch {
+    return [];
+  }
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path.replace(/(.)\/+$/, '$1');
 }
 
 function resolveProgram(command: string, env: Environment | undefined): string {
