@@ -1,0 +1,78 @@
+import { makeState, repositoriesOffering } from './support/fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+import { testEngine } from './support/test-database';
+
+// Against a listening server with real sockets, so the requests truly overlap inside the server and, on
+// PostgreSQL, in the database: the partial unique index must be what lets exactly one through.
+describe(`concurrent requests on ${testEngine()}`, () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let lagging: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = await t.app.getUrl();
+    baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
+    const pool = (await t.http.post('/api/pools').send({ name: 'race' }).expect(201)).body;
+    const reference = makeState(300, { seed: 7 });
+    const behind = makeState(300, { seed: 7, version: (_name, base) => base.replace(/-(\d+)$/, '-0') });
+    const ids: string[] = [];
+    for (const [name, state] of [
+      ['ref', reference],
+      ['lagging', behind],
+    ] as const) {
+      const id = (
+        await t.http
+          .post('/api/endpoints')
+          .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
+          .expect(201)
+      ).body.endpoint.id;
+      await t.http.post(`/api/endpoints/${id}/state`).send(state).expect(200);
+      await t.http
+        .post(`/api/endpoints/${id}/repositories`)
+        .send({ repositories: repositoriesOffering(reference) })
+        .expect(200);
+      ids.push(id);
+    }
+    await t.http.post(`/api/endpoints/${ids[0]}/set-latest`).expect(200);
+    lagging = ids[1];
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const post = (path: string) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST' }).then(async (response) => ({
+      status: response.status,
+      body: (await response.json()) as { id?: string; error?: { code: string } },
+    }));
+
+  it('50 simultaneous sync requests for one endpoint create exactly one operation', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => post(`/api/endpoints/${lagging}/sync`)),
+    );
+    const created = results.filter((result) => result.status === 201);
+    const refused = results.filter((result) => result.status === 409);
+    expect({ created: created.length, refused: refused.length }).toEqual({ created: 1, refused: 49 });
+    expect(new Set(refused.map((result) => result.body.error?.code))).toEqual(new Set(['SYNC_CONFLICT']));
+    const active = (await t.http.get(`/api/operations?endpoint_id=${lagging}&status=pending`).expect(200))
+      .body;
+    expect(active.total).toBe(1);
+    expect(active.items[0].id).toBe(created[0].body.id);
+  });
+
+  it('20 simultaneous claims of one operation: exactly one wins', async () => {
+    const pending = (await t.http.get(`/api/operations?endpoint_id=${lagging}&status=pending`).expect(200))
+      .body;
+    const operationId = pending.items[0].id as string;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => post(`/api/operations/${operationId}/claim`)),
+    );
+    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+    expect(
+      results.filter((result) => result.status === 409 && result.body.error?.code === 'SYNC_CONFLICT'),
+    ).toHaveLength(19);
+  });
+});
