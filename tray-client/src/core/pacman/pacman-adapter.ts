@@ -4,10 +4,12 @@ import {
   mkdirSync,
   readdirSync,
   readlinkSync,
+  rmSync,
   statSync,
   symlinkSync,
   utimesSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 
 import {
@@ -15,6 +17,7 @@ import {
   isValidPackageName,
   isValidPackageVersion,
   isValidRepositoryName,
+  PackageOffer,
   PackageState,
   PlanItem,
   RepositoryReport,
@@ -92,7 +95,7 @@ export class PacmanAdapter {
   ) {
     this.runner = options.runner ?? new SpawnProcessRunner();
     this.uid = options.uid ?? process.getuid?.() ?? 0;
-    this.privateDbPath = options.privateDbPath ?? join(resolveCacheDir(options.env ?? process.env), 'db');
+    this.privateDbPath = options.privateDbPath ?? defaultPrivateDbPath(config, options.env ?? process.env);
   }
 
   /** pacman's global options for the configured root; always before the operation's own arguments. */
@@ -212,6 +215,19 @@ export class PacmanAdapter {
     }));
   }
 
+  /** What this endpoint can install, in the shape the shared planner takes. */
+  async readPackageOffer(options: { refresh?: boolean } = {}): Promise<PackageOffer> {
+    const [repositories, cached] = await Promise.all([
+      this.readRepositories(options),
+      this.readCachedPackages(),
+    ]);
+    return {
+      repositories,
+      cached: cached.map((file) => ({ name: file.name, version: file.version })),
+      archive: this.config.archiveUrl !== null,
+    };
+  }
+
   async readCachedPackages(): Promise<PackageFile[]> {
     return this.cacheDirs(await this.pacmanConf()).flatMap((dir) => listPackageFiles(dir));
   }
@@ -264,14 +280,16 @@ export class PacmanAdapter {
 
       const byReason = (reason: PlanItem['install_reason']) =>
         changes.filter((item) => item.install_reason === reason).map((item) => item.package_name);
-      const reasons: Array<[string, string[]]> = [
-        ['--asdeps', byReason('dependency')],
-        ['--asexplicit', byReason('explicit')],
-      ];
+      const reasons: Array<[string, string[]]> = (
+        [
+          ['--asdeps', byReason('dependency')],
+          ['--asexplicit', byReason('explicit')],
+        ] as Array<[string, string[]]>
+      ).filter(([, names]) => names.length > 0);
       let step = 0;
       for (const [flag, names] of reasons) {
-        if (names.length === 0) continue;
-        progress({ phase: 'reason', current: ++step, total: 2, package: null, message: `pacman -D ${flag}` });
+        const message = `pacman -D ${flag}`;
+        progress({ phase: 'reason', current: ++step, total: reasons.length, package: null, message });
         await this.transaction(`pacman -D ${flag}`, ['-D', flag, '--', ...names], output);
       }
     }
@@ -335,6 +353,8 @@ export class PacmanAdapter {
     const present = conf.repositories.every((repository) =>
       existsSync(join(syncDir, `${repository.name}.db`)),
     );
+    // pacman -Sy refuses a configuration without repositories; there is simply nothing to read.
+    if (conf.repositories.length === 0) return [];
     if (refresh || !present) await this.refreshPrivateDb(conf);
     const contents: RepositoryContents[] = [];
     for (const repository of conf.repositories) {
@@ -364,7 +384,8 @@ export class PacmanAdapter {
       linked = null;
     }
     if (linked !== localTarget) {
-      if (linked !== null) throw new Error(`${localLink} points to ${linked}, expected ${localTarget}`);
+      // The link is ours; it is stale when [pacman] root or dbpath changed since the last refresh.
+      rmSync(localLink, { force: true });
       symlinkSync(localTarget, localLink);
     }
     for (const repository of conf.repositories) {
@@ -408,15 +429,22 @@ export class PacmanAdapter {
       return await this.runner.run(program, args, options);
     } catch (error) {
       if (error instanceof ProgramNotFoundError) {
-        throw new PacmanError(
-          'PACMAN_MISSING',
-          `${error.message} (install pacman, or set [pacman] command in client.conf)`,
-        );
+        const hint =
+          MISSING_PROGRAM_HINTS[program] ?? 'install pacman, or set [pacman] command in client.conf';
+        throw new PacmanError('PACMAN_MISSING', `${error.message} (${hint})`);
       }
       throw error;
     }
   }
 }
+
+const MISSING_PROGRAM_HINTS: Record<string, string> = {
+  'pacman-conf': 'pacman-conf ships with pacman; install pacman',
+  fakeroot: 'refreshing the private database copy as a normal user needs fakeroot; install it',
+  sudo: 'install sudo, or set [pacman] privilege in client.conf',
+  pkexec: 'install polkit, or set [pacman] privilege in client.conf',
+  bsdtar: 'reading zstd or xz databases needs bsdtar; install libarchive',
+};
 
 // Keyed by the binary's path and file identity, shared by every adapter of a long-running client.
 const pacmanVersions = new Map<string, string>();
@@ -439,6 +467,17 @@ function assertSafePlan(plan: SyncPlan): void {
     if (!isValidPackageName(item.package_name))
       throw new UnsafeTargetError('package name', item.package_name);
   }
+}
+
+/**
+ * `$XDG_CACHE_HOME/pacman-sync/db` for the system; a managed chroot or test root gets its own
+ * directory beside it, so switching between roots never mixes their repositories.
+ */
+function defaultPrivateDbPath(config: PacmanConfig, env: Environment): string {
+  const base = join(resolveCacheDir(env), 'db');
+  if (!config.root && !config.dbpath && !config.config) return base;
+  const key = JSON.stringify([config.root, config.dbpath, config.config]);
+  return join(base, 'roots', createHash('sha256').update(key).digest('hex').slice(0, 16));
 }
 
 function listSyncDbs(dbpath: string): string[] {
