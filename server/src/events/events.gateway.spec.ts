@@ -1,0 +1,131 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { HttpAdapterHost } from '@nestjs/core';
+import { WebSocket } from 'ws';
+
+import { loadConfig } from '../config/config';
+import { LocalEventBus } from './event-bus';
+import { EventsAuthenticator, EventsPrincipal, roleCanSee } from './events-authenticator';
+import { EventsGateway } from './events.gateway';
+import { EventsService, ServerEvent } from './events.service';
+
+/** Stands in for the auth module: a fixed token table. */
+class TableAuthenticator extends EventsAuthenticator {
+  readonly seen: Array<string | null> = [];
+  constructor(private readonly table: Record<string, EventsPrincipal | 'throw'>) {
+    super();
+  }
+  async authenticate(token: string | null): Promise<EventsPrincipal | null> {
+    this.seen.push(token);
+    const entry = token === null ? undefined : this.table[token];
+    if (entry === 'throw') throw new Error('token store down');
+    return entry ?? null;
+  }
+  canSee(principal: EventsPrincipal, event: ServerEvent): boolean {
+    return roleCanSee(principal, event);
+  }
+}
+
+function connect(
+  port: number,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; events: ServerEvent[] }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, { headers });
+  const events: ServerEvent[] = [];
+  ws.on('message', (raw) => events.push(JSON.parse(String(raw))));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, events }));
+    ws.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += String(chunk)));
+      response.on('end', () =>
+        reject(
+          Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode, body }),
+        ),
+      );
+    });
+    ws.once('error', reject);
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('EventsGateway with an authenticator', () => {
+  let server: http.Server;
+  let port: number;
+  let gateway: EventsGateway;
+  let events: EventsService;
+  let authenticator: TableAuthenticator;
+  const sockets: WebSocket[] = [];
+
+  beforeEach(async () => {
+    server = http.createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    events = new EventsService(new LocalEventBus());
+    authenticator = new TableAuthenticator({
+      'admin-token': { role: 'admin' },
+      'endpoint-token': { role: 'endpoint', endpoint_id: 'e-1', pool_id: 'p-1' },
+      'broken-token': 'throw',
+    });
+    const adapterHost = { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost;
+    gateway = new EventsGateway(loadConfig({}), adapterHost, events, authenticator);
+    gateway.onApplicationBootstrap();
+  });
+
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await gateway.beforeApplicationShutdown();
+    events.onModuleDestroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('refuses a missing or unknown token with 401 in the API error shape', async () => {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }] as Array<Record<string, string>>) {
+      const refusal = await connect(port, headers).catch((error: { status: number; body: string }) => error);
+      expect(refusal).toMatchObject({ status: 401 });
+      expect(JSON.parse((refusal as { body: string }).body).error).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    expect(authenticator.seen).toEqual([null, 'wrong']);
+    expect(gateway.stats()).toMatchObject({ connections: 0, rejected: 2 });
+  });
+
+  it('answers 500 without details when the authenticator fails, and keeps serving', async () => {
+    const failure = await connect(port, { authorization: 'Bearer broken-token' }).catch((error) => error);
+    expect(failure).toMatchObject({ status: 500 });
+    expect(JSON.parse(failure.body).error).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
+    const admin = await connect(port, { authorization: 'Bearer admin-token' });
+    sockets.push(admin.ws);
+    expect(admin.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('filters each event by the connection’s principal', async () => {
+    const admin = await connect(port, { authorization: 'Bearer admin-token' });
+    const endpoint = await connect(port, { authorization: 'Bearer endpoint-token' });
+    sockets.push(admin.ws, endpoint.ws);
+    events.publish('endpoint.status', { endpoint_id: 'e-2', pool_id: 'p-1', sync_status: 'behind' });
+    events.publish('endpoint.status', { endpoint_id: 'e-1', pool_id: 'p-1', sync_status: 'in_sync' });
+    events.publish('pool.target_changed', { pool_id: 'p-2' });
+    events.publish('pool.target_changed', { pool_id: 'p-1' });
+    await until(() => admin.events.length === 4);
+    // Events go out in publish order, so once the admin has all four the endpoint has all of its own.
+    await until(() => endpoint.events.length === 2);
+    expect(
+      endpoint.events.map((event) => [event.type, event.data.endpoint_id ?? event.data.pool_id]),
+    ).toEqual([
+      ['endpoint.status', 'e-1'],
+      ['pool.target_changed', 'p-1'],
+    ]);
+    expect(gateway.stats()).toMatchObject({ connections: 2, accepted: 2, sent: 6 });
+  });
+});

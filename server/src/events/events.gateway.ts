@@ -1,0 +1,250 @@
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Subscription } from 'rxjs';
+import { WebSocket, WebSocketServer } from 'ws';
+
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import {
+  EVENTS_SUBPROTOCOL,
+  EventsAuthenticator,
+  EventsPrincipal,
+  extractEventsToken,
+  OpenEventsAuthenticator,
+} from './events-authenticator';
+import { EventsService, ServerEvent } from './events.service';
+
+export const EVENTS_PATH = '/api/events';
+/** "Service restart" (RFC 6455 registry): the server goes away on purpose; clients should reconnect. */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** Clients only listen; anything they send is ignored, and a frame larger than this closes the connection. */
+const MAX_INCOMING_FRAME_BYTES = 4096;
+/** How long shutdown waits for clients to acknowledge the close frame before cutting them off. */
+const CLOSE_GRACE_MS = 2000;
+
+interface Connection {
+  principal: EventsPrincipal;
+  /** Cleared at each heartbeat, set again by the pong; still clear at the next one means the peer is gone. */
+  alive: boolean;
+}
+
+/** Counters since start, for /api/metrics. */
+export interface EventsGatewayStats {
+  connections: number;
+  accepted: number;
+  rejected: number;
+  droppedSlow: number;
+  droppedDead: number;
+  sent: number;
+}
+
+/**
+ * WS /api/events: the `ws` library attached to the HTTP server's `upgrade` event (Fastify itself never sees
+ * the upgrade). Every event of the {@link EventsService} is serialised once and sent to each connection whose
+ * principal may see it, as `{type, data, timestamp}`.
+ *
+ * Memory stays bounded: a connection whose unsent bytes would pass `eventsMaxBufferedBytes` is dropped (the
+ * client falls back to polling and reconnects), and a peer that misses a heartbeat ping is terminated.
+ */
+@Injectable()
+export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventsGateway');
+  private readonly connections = new Map<WebSocket, Connection>();
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: MAX_INCOMING_FRAME_BYTES,
+    // Events are small JSON; compression would cost CPU and a zlib context per connection.
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => selectSubprotocol(protocols),
+  });
+  private readonly counters = { accepted: 0, rejected: 0, droppedSlow: 0, droppedDead: 0, sent: 0 };
+  private server: Server | null = null;
+  private subscription: Subscription | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
+  private readonly authenticator: EventsAuthenticator;
+
+  /**
+   * `authenticator`: whatever a @Global() module (the auth module) exports under the EventsAuthenticator
+   * class token; without one, {@link OpenEventsAuthenticator} lets everyone in.
+   */
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly events: EventsService,
+    @Optional() authenticator?: EventsAuthenticator,
+  ) {
+    this.authenticator = authenticator ?? new OpenEventsAuthenticator();
+  }
+
+  onApplicationBootstrap(): void {
+    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    this.server.on('upgrade', this.onUpgrade);
+    this.subscription = this.events.events$.subscribe((event) => this.broadcast(event));
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.eventsHeartbeatSeconds * 1000);
+    this.heartbeat.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.server?.off('upgrade', this.onUpgrade);
+    this.subscription?.unsubscribe();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const open = [...this.connections.keys()];
+    const closed = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+    for (const ws of open) ws.close(CLOSE_SERVICE_RESTART, 'service restart');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    // The HTTP server's close waits for every socket, upgraded ones included: cut off who did not answer.
+    for (const ws of this.connections.keys()) ws.terminate();
+    this.connections.clear();
+  }
+
+  stats(): EventsGatewayStats {
+    return { connections: this.connections.size, ...this.counters };
+  }
+
+  /** One heartbeat round; the interval calls it, tests may call it directly. */
+  checkHeartbeats(): void {
+    for (const [ws, connection] of this.connections) {
+      if (!connection.alive) {
+        this.counters.droppedDead++;
+        this.logger.warn('dropping an events client that did not answer the last ping');
+        this.drop(ws);
+        continue;
+      }
+      connection.alive = false;
+      ws.ping();
+    }
+  }
+
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Until ws takes the socket over, a reset would otherwise be an unhandled 'error' event.
+    const onEarlyError = () => socket.destroy();
+    socket.on('error', onEarlyError);
+    this.upgrade(request, socket, head, onEarlyError).catch((error: unknown) => {
+      this.logger.error({ msg: 'events upgrade failed', err: error });
+      rejectUpgrade(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
+    });
+  };
+
+  private async upgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    onEarlyError: () => void,
+  ): Promise<void> {
+    if (upgradePath(request) !== EVENTS_PATH) {
+      this.counters.rejected++;
+      rejectUpgrade(
+        socket,
+        404,
+        'NOT_FOUND',
+        'No WebSocket endpoint at this path; events are at /api/events',
+      );
+      return;
+    }
+    if (this.shuttingDown) {
+      this.counters.rejected++;
+      rejectUpgrade(socket, 503, 'UNAVAILABLE', 'The server is shutting down');
+      return;
+    }
+    const principal = await this.authenticator.authenticate(extractEventsToken(request), request);
+    if (principal === null) {
+      this.counters.rejected++;
+      rejectUpgrade(socket, 401, 'UNAUTHENTICATED', 'A valid bearer token is required for /api/events');
+      return;
+    }
+    if (this.shuttingDown) {
+      rejectUpgrade(socket, 503, 'UNAVAILABLE', 'The server is shutting down');
+      return;
+    }
+    socket.off('error', onEarlyError);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal));
+  }
+
+  private accept(ws: WebSocket, principal: EventsPrincipal): void {
+    const connection: Connection = { principal, alive: true };
+    this.connections.set(ws, connection);
+    this.counters.accepted++;
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    ws.on('error', (error) => this.logger.debug({ msg: 'events client error', err: error }));
+    ws.on('close', () => this.connections.delete(ws));
+  }
+
+  private broadcast(event: ServerEvent): void {
+    if (this.connections.size === 0) return;
+    let payload: string | null = null;
+    for (const [ws, connection] of this.connections) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (!this.authenticator.canSee(connection.principal, event)) continue;
+      payload ??= JSON.stringify(event);
+      if (ws.bufferedAmount + Buffer.byteLength(payload) > this.config.eventsMaxBufferedBytes) {
+        this.counters.droppedSlow++;
+        this.logger.warn({ msg: 'dropping a slow events client', buffered_bytes: ws.bufferedAmount });
+        this.drop(ws);
+        continue;
+      }
+      ws.send(payload);
+      this.counters.sent++;
+    }
+  }
+
+  /** terminate, not close: a close frame would queue behind the very data the peer is not reading. */
+  private drop(ws: WebSocket): void {
+    this.connections.delete(ws);
+    ws.terminate();
+  }
+}
+
+function upgradePath(request: IncomingMessage): string | null {
+  try {
+    return new URL(request.url ?? '', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Browsers fail a connection whose offered subprotocols the server ignores; so the server selects
+ * `pacman-sync.v1` when offered (clients should offer it beside `bearer.<token>`), else the bearer entry.
+ */
+function selectSubprotocol(protocols: Set<string>): string | false {
+  if (protocols.has(EVENTS_SUBPROTOCOL)) return EVENTS_SUBPROTOCOL;
+  for (const protocol of protocols) if (protocol.startsWith('bearer.')) return protocol;
+  return false;
+}
+
+/** A plain HTTP answer on a socket that asked to upgrade, in the API's one error shape. */
+function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({
+    error: { code, message, details: null, timestamp: new Date().toISOString() },
+  });
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      '\r\n' +
+      body,
+  );
+}

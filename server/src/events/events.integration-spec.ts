@@ -1,0 +1,325 @@
+import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
+
+import { WebSocket } from 'ws';
+
+import { startTestApp, TestApp } from '../../test/support/test-app';
+import { testEngine } from '../../test/support/test-database';
+import { EVENTS_SUBPROTOCOL } from './events-authenticator';
+import { CLOSE_SERVICE_RESTART, EventsGateway } from './events.gateway';
+import { EventsService, ServerEvent } from './events.service';
+
+/** A WebSocket client that records every event it receives and can wait for one that matches. */
+class EventsClient {
+  readonly received: ServerEvent[] = [];
+  private waiters: Array<{ match: (event: ServerEvent) => boolean; resolve: (event: ServerEvent) => void }> =
+    [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const event = JSON.parse(String(raw)) as ServerEvent;
+      this.received.push(event);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.match(event)) return true;
+        waiter.resolve(event);
+        return false;
+      });
+    });
+  }
+
+  static async connect(
+    url: string,
+    options: ConstructorParameters<typeof WebSocket>[2] = {},
+    protocols?: string[],
+  ) {
+    const ws = new WebSocket(url, protocols, options);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new EventsClient(ws);
+  }
+
+  next(match: (event: ServerEvent) => boolean, timeoutMs = 5000): Promise<ServerEvent> {
+    const seen = this.received.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        match,
+        resolve: (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+      });
+    });
+  }
+
+  closed(): Promise<{ code: number; reason: string }> {
+    if (this.ws.readyState === WebSocket.CLOSED)
+      return Promise.resolve({ code: -1, reason: 'already closed' });
+    return new Promise((resolve) =>
+      this.ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+/** The raw HTTP answer to an upgrade request (status line and body), for refused upgrades. */
+function rawUpgrade(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    });
+    let answer = '';
+    socket.on('data', (chunk) => (answer += String(chunk)));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+function state(packages: Array<[string, string]>) {
+  return {
+    pacman_version: '7.0.0',
+    architecture: 'x86_64',
+    packages: packages.map(([package_name, version]) => ({
+      package_name,
+      version,
+      repository: 'core',
+      installed_size: 1024,
+      dependencies: [],
+      install_reason: 'explicit',
+    })),
+  };
+}
+
+describe(`WS /api/events on ${testEngine()}`, () => {
+  let t: TestApp;
+  let port: number;
+  const clients: EventsClient[] = [];
+
+  async function connect(path = '/api/events', options = {}, protocols?: string[]): Promise<EventsClient> {
+    const client = await EventsClient.connect(`ws://127.0.0.1:${port}${path}`, options, protocols);
+    clients.push(client);
+    return client;
+  }
+
+  async function registerEndpoint(poolId: string, name: string): Promise<string> {
+    const response = await t.http
+      .post('/api/endpoints')
+      .send({ name, hostname: `${name}.lan`, pool_id: poolId })
+      .expect(201);
+    return response.body.endpoint.id as string;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('streams endpoint.status, operation.updated and pool.target_changed driven through the REST API', async () => {
+    const client = await connect();
+    const pool = (await t.http.post('/api/pools').send({ name: 'events-lab' }).expect(201)).body;
+    const reference = await registerEndpoint(pool.id, 'reference');
+    const laggard = await registerEndpoint(pool.id, 'laggard');
+    await t.http
+      .post(`/api/endpoints/${reference}/state`)
+      .send(
+        state([
+          ['bash', '5.2.037-1'],
+          ['zlib', '1.3.1-2'],
+        ]),
+      )
+      .expect(200);
+    await t.http
+      .post(`/api/endpoints/${laggard}/state`)
+      .send(
+        state([
+          ['bash', '5.2.026-1'],
+          ['zlib', '1.3.1-2'],
+        ]),
+      )
+      .expect(200);
+
+    const operation = (await t.http.post(`/api/endpoints/${reference}/set-latest`).expect(200)).body;
+
+    const targetChanged = await client.next((event) => event.type === 'pool.target_changed');
+    expect(targetChanged.data).toMatchObject({
+      pool_id: pool.id,
+      target_state_id: operation.target_state_id,
+    });
+    expect(new Date(targetChanged.timestamp).toISOString()).toBe(targetChanged.timestamp);
+    expect(Object.keys(targetChanged).sort()).toEqual(['data', 'timestamp', 'type']);
+
+    const updated = await client.next((event) => event.type === 'operation.updated');
+    expect(updated.data).toMatchObject({ id: operation.id, endpoint_id: reference, status: 'completed' });
+
+    const inSync = await client.next(
+      (event) => event.type === 'endpoint.status' && event.data.endpoint_id === reference,
+    );
+    expect(inSync.data).toMatchObject({
+      pool_id: pool.id,
+      sync_status: 'in_sync',
+      previous_status: 'unknown',
+    });
+    const behind = await client.next(
+      (event) => event.type === 'endpoint.status' && event.data.endpoint_id === laggard,
+    );
+    expect(behind.data).toMatchObject({ sync_status: 'behind', previous_status: 'unknown' });
+
+    // A new report that catches up is one more status change, straight from POST .../state.
+    await t.http
+      .post(`/api/endpoints/${laggard}/state`)
+      .send(
+        state([
+          ['bash', '5.2.037-1'],
+          ['zlib', '1.3.1-2'],
+        ]),
+      )
+      .expect(200);
+    const caughtUp = await client.next(
+      (event) =>
+        event.type === 'endpoint.status' &&
+        event.data.endpoint_id === laggard &&
+        event.data.sync_status === 'in_sync',
+    );
+    expect(caughtUp.data).toMatchObject({ previous_status: 'behind' });
+  });
+
+  it('sends every event to every connected client', async () => {
+    const first = await connect();
+    const second = await connect();
+    t.app.get(EventsService).publish('repositories.analyzed', { pool_id: 'p-1', common: 3 });
+    for (const client of [first, second]) {
+      const event = await client.next((candidate) => candidate.type === 'repositories.analyzed');
+      expect(event.data).toEqual({ pool_id: 'p-1', common: 3 });
+    }
+  });
+
+  it('accepts the token forms and selects the pacman-sync subprotocol so the token is not echoed', async () => {
+    const withHeader = await connect('/api/events', { headers: { authorization: 'Bearer abc.def' } });
+    expect(withHeader.ws.protocol).toBe('');
+    const withQuery = await connect('/api/events?access_token=abc');
+    expect(withQuery.ws.readyState).toBe(WebSocket.OPEN);
+    const withProtocol = await connect('/api/events', {}, [EVENTS_SUBPROTOCOL, 'bearer.abc']);
+    expect(withProtocol.ws.protocol).toBe(EVENTS_SUBPROTOCOL);
+  });
+
+  it('refuses upgrades on any other path with 404 in the API error shape', async () => {
+    for (const path of ['/api/events/', '/api/eventsx', '/api/pools', '/', '/api/events/../pools']) {
+      const answer = await rawUpgrade(port, path);
+      // `/api/events/../pools` is not normalised by the HTTP layer: it is a path of its own, so also 404.
+      expect(answer).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(body.error).toMatchObject({ code: 'NOT_FOUND', details: null });
+    }
+    await expect(EventsClient.connect(`ws://127.0.0.1:${port}/api/pools`)).rejects.toThrow(/404/);
+    // The refused upgrades left the server healthy.
+    const client = await connect();
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes connections whose frames exceed the incoming limit', async () => {
+    const client = await connect();
+    const closed = client.closed();
+    client.ws.send('x'.repeat(64 * 1024));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('terminates a client that stops answering pings', async () => {
+    const gateway = t.app.get(EventsGateway);
+    const client = await connect();
+    const before = gateway.stats();
+    // ws answers pings automatically; pausing the socket stops it reading them, as a dead peer would.
+    (client.ws as unknown as { _socket: net.Socket })._socket.pause();
+    const closed = client.closed();
+    gateway.checkHeartbeats();
+    // Ample time for a live peer's pong on loopback (the next test shows live peers survive this).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gateway.stats().droppedDead).toBe(before.droppedDead);
+    gateway.checkHeartbeats();
+    expect(gateway.stats().droppedDead).toBe(before.droppedDead + 1);
+    expect(gateway.stats().connections).toBe(before.connections - 1);
+    (client.ws as unknown as { _socket: net.Socket })._socket.resume();
+    await closed;
+  });
+
+  it('keeps answering clients that do answer pings', async () => {
+    const gateway = t.app.get(EventsGateway);
+    const client = await connect();
+    const before = gateway.stats();
+    for (let round = 0; round < 3; round++) {
+      const pinged = new Promise<void>((resolve) => client.ws.once('ping', () => resolve()));
+      gateway.checkHeartbeats();
+      await pinged;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    expect(gateway.stats().droppedDead).toBe(before.droppedDead);
+  });
+
+  it('drops a consumer that does not read instead of buffering without bound', async () => {
+    const gateway = t.app.get(EventsGateway);
+    const client = await connect();
+    (client.ws as unknown as { _socket: net.Socket })._socket.pause();
+    const before = gateway.stats();
+    const events = t.app.get(EventsService);
+    const filler = 'x'.repeat(256 * 1024);
+    // Loopback socket buffers take a few MiB before the server's own buffer starts to grow.
+    for (let round = 0; round < 400 && gateway.stats().droppedSlow === before.droppedSlow; round++) {
+      events.publish('repositories.analyzed', { pool_id: 'flood', filler });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(gateway.stats().droppedSlow).toBe(before.droppedSlow + 1);
+    expect(gateway.stats().connections).toBe(before.connections - 1);
+  });
+});
+
+describe(`WS /api/events shutdown on ${testEngine()}`, () => {
+  it('closes every client with 1012 (service restart) and refuses new upgrades', async () => {
+    const t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    const clients = [
+      await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`),
+      await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`),
+    ];
+    const closes = clients.map((client) => client.closed());
+    const started = Date.now();
+    await t.close();
+    for (const close of await Promise.all(closes)) {
+      expect(close).toEqual({ code: CLOSE_SERVICE_RESTART, reason: 'service restart' });
+    }
+    // The clients answered the close frame, so shutdown did not wait out its grace period.
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(EventsClient.connect(`ws://127.0.0.1:${port}/api/events`)).rejects.toThrow();
+  });
+
+  it('does not wait for a client that ignores the close frame longer than its grace period', async () => {
+    const t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    const client = await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`);
+    (client.ws as unknown as { _socket: net.Socket })._socket.pause();
+    await t.close();
+    expect(t.app.get(EventsGateway).stats().connections).toBe(0);
+    client.close();
+  });
+});
