@@ -134,6 +134,8 @@ export interface TestRootOptions {
   repositories: RepositorySpec[];
   /** Archive (Arch Linux Archive layout) packages served from a file:// URL. */
   archive?: PackageSpec[];
+  /** Require package signatures (fixture packages are unsigned, so every install then fails). */
+  requireSignatures?: boolean;
 }
 
 /** A throwaway pacman root with its own repositories (file:// servers), cache, hooks and log. */
@@ -167,7 +169,7 @@ export class TestRoot {
       '[options]',
       'Architecture = auto',
       '# Test repositories only: the client never turns signatures off.',
-      'SigLevel = Never',
+      options.requireSignatures ? 'SigLevel = PackageRequired DatabaseNever' : 'SigLevel = Never',
       '',
     ];
     for (const repository of options.repositories) {

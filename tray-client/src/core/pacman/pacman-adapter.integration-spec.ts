@@ -340,6 +340,27 @@ describe('PacmanAdapter against the real pacman', () => {
       expect(root.query()).toEqual(before);
     });
 
+    it('leaves signature checks to pacman: unsigned packages where signatures are required are SIGNATURE', async () => {
+      const signed = TestRoot.create({ repositories: REPOSITORIES, requireSignatures: true });
+      try {
+        const fromServer = emptyPlan();
+        fromServer.install.push(item('tool', null, '1.1-1'));
+        const serverError = await failureOf(signed.adapter().applyPlan(fromServer));
+        expect(serverError.code).toBe('SIGNATURE');
+        expect(serverError.outputTail.join('\n')).toContain('tool-1.1-1-any.pkg.tar.gz.sig');
+
+        signed.addToCache(tool09);
+        const fromCache = emptyPlan();
+        fromCache.install.push(item('tool', null, '0.9-1'));
+        const cacheError = await failureOf(signed.adapter().applyPlan(fromCache));
+        expect(cacheError.code).toBe('SIGNATURE');
+        expect(cacheError.outputTail.join('\n')).toContain('missing required signature');
+        expect(signed.query()).toEqual(new Map());
+      } finally {
+        signed.destroy();
+      }
+    });
+
     it('classifies a dependency nothing satisfies as MISSING_DEPENDENCY', async () => {
       const plan = emptyPlan();
       plan.install.push(item('needy', null, '1.0-1'));

@@ -15,11 +15,24 @@ describe('classifyPacmanOutput', () => {
       'DOWNLOAD',
     ],
     ['error: failed to retrieve some files', 'DOWNLOAD'],
+    [
+      "error: failed retrieving file 'foo-1-1-any.pkg.tar.zst.sig' from disk : Couldn't open file",
+      'SIGNATURE',
+    ],
     ['error: target not found: foo', 'NOT_FOUND'],
     ["error: '/x.pkg.tar.zst': could not find or read package", 'NOT_FOUND'],
     ['error: something nobody expected', 'TRANSACTION_FAILED'],
   ])('%s -> %s', (line, code) => {
     expect(classifyPacmanOutput(['loading packages...', line])).toBe(code);
+  });
+
+  it('calls a missing package a download failure even when its signature is missing too', () => {
+    expect(
+      classifyPacmanOutput([
+        "error: failed retrieving file 'foo-1-1-any.pkg.tar.zst' from mirror : 404",
+        "error: failed retrieving file 'foo-1-1-any.pkg.tar.zst.sig' from mirror : 404",
+      ]),
+    ).toBe('DOWNLOAD');
   });
 
   it('keeps the last non-empty lines and names the first error in the message', () => {

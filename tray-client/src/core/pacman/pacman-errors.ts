@@ -65,7 +65,15 @@ const CLASSIFIERS: ReadonlyArray<[PacmanErrorCode, RegExp]> = [
   ['NOT_FOUND', /target not found|could not find or read package|No such file or directory/],
 ];
 
+const FAILED_RETRIEVAL = /failed retrieving file '([^']*)'/;
+
 export function classifyPacmanOutput(lines: readonly string[]): PacmanErrorCode {
+  // With signatures required pacman fetches `<file>.sig` beside each URL; when only those are missing,
+  // the package is unsigned (a signature problem), not unreachable.
+  const failedFiles = lines
+    .map((line) => FAILED_RETRIEVAL.exec(line)?.[1])
+    .filter((file) => file !== undefined);
+  if (failedFiles.length > 0 && failedFiles.every((file) => file.endsWith('.sig'))) return 'SIGNATURE';
   for (const [code, pattern] of CLASSIFIERS) {
     if (lines.some((line) => pattern.test(line))) return code;
   }
