@@ -80,6 +80,8 @@ export class EndpointsService {
         last_seen: null,
         latest_state_id: null,
         repositories_hash: null,
+        // Set here rather than by the column default: SQLite's datetime('now') has only second precision.
+        created_at: new Date(),
       }),
     );
     return { endpoint: await this.get(endpoint.id), token };

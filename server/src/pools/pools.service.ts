@@ -61,6 +61,8 @@ export class PoolsService {
       name: input.name,
       description: input.description ?? null,
       sync_policy: mergePolicy(DEFAULT_SYNC_POLICY, input.sync_policy),
+      // Set here rather than by the column default: SQLite's datetime('now') has only second precision.
+      created_at: new Date(),
     });
     await this.saveNamed(pool);
     return this.get(pool.id);

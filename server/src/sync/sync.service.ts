@@ -148,6 +148,7 @@ export class SyncService {
             error: null,
             claimed_at: now,
             completed_at: now,
+            created_at: now,
           }),
         );
       });
@@ -283,6 +284,8 @@ export class SyncService {
           error: null,
           claimed_at: null,
           completed_at: null,
+          // Set here rather than by the column default: SQLite's datetime('now') has only second precision.
+          created_at: new Date(),
         }),
       );
     } catch (error) {

@@ -1,0 +1,236 @@
+import type { SystemState } from '@pacman-sync/shared';
+import { DataSource } from 'typeorm';
+
+import { makeState, repositoriesOffering } from '../../test/support/fixtures';
+import { expectError, startTestApp, TestApp } from '../../test/support/test-app';
+import { testEngine } from '../../test/support/test-database';
+import { Endpoint } from '../endpoints/endpoint.entity';
+import { EventsService, ServerEvent } from '../events/events.service';
+import { MaintenanceService } from '../maintenance/maintenance.service';
+
+const reference = makeState(120, { seed: 21 });
+const older = makeState(120, {
+  seed: 21,
+  version: (name, base) => (name.startsWith('libfoo') ? base.replace(/-\d+$/, '-0') : base),
+});
+
+describe(`sync, operations and maintenance on ${testEngine()}`, () => {
+  let t: TestApp;
+  const missing = '00000000-0000-4000-8000-0000000000ff';
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { operationTimeoutSeconds: 60, keepStatesPerEndpoint: 2 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function pool(name: string, sync_policy: Record<string, unknown> = {}): Promise<string> {
+    return (await t.http.post('/api/pools').send({ name, sync_policy }).expect(201)).body.id;
+  }
+
+  async function endpoint(name: string, poolId: string | null, state?: SystemState, offer?: SystemState[]) {
+    const id = (
+      await t.http.post('/api/endpoints').send({ name, hostname: name, pool_id: poolId }).expect(201)
+    ).body.endpoint.id as string;
+    if (state) await t.http.post(`/api/endpoints/${id}/state`).send(state).expect(200);
+    if (offer) {
+      await t.http
+        .post(`/api/endpoints/${id}/repositories`)
+        .send({ repositories: repositoriesOffering(...offer) })
+        .expect(200);
+    }
+    return id;
+  }
+
+  it('refuses to sync, set-latest, plan or revert without the preconditions (409 CONFLICT)', async () => {
+    const loose = await endpoint('loose', null, reference);
+    for (const path of ['sync', 'set-latest']) {
+      const error = expectError(await t.http.post(`/api/endpoints/${loose}/${path}`), 409, 'CONFLICT');
+      expect(error.message).toMatch(/no pool/);
+    }
+    expectError(await t.http.get(`/api/endpoints/${loose}/plan`), 409, 'CONFLICT');
+    expectError(await t.http.post(`/api/endpoints/${loose}/revert`), 409, 'CONFLICT');
+    expectError(await t.http.get(`/api/endpoints/${loose}/plan?kind=revert`), 409, 'CONFLICT');
+
+    const empty = await pool('no-target');
+    const silent = await endpoint('silent', empty);
+    expectError(await t.http.post(`/api/endpoints/${silent}/set-latest`), 409, 'CONFLICT');
+    expectError(await t.http.post(`/api/endpoints/${silent}/sync`), 409, 'CONFLICT');
+    expectError(await t.http.get(`/api/endpoints/${silent}/plan?kind=sideways`), 400, 'VALIDATION_ERROR');
+    for (const path of ['sync', 'set-latest', 'revert']) {
+      expectError(await t.http.post(`/api/endpoints/${missing}/${path}`), 404, 'NOT_FOUND');
+    }
+    expectError(await t.http.get(`/api/endpoints/${missing}/plan`), 404, 'NOT_FOUND');
+  });
+
+  it('refuses a manual-policy sync with unavailable packages, listing them (409 SYNC_CONFLICT)', async () => {
+    const poolId = await pool('manual');
+    const source = await endpoint('source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    // Its repositories offer only the old versions: the target's libfoo* versions are nowhere.
+    const stuck = await endpoint('stuck', poolId, older, [older]);
+    const plan = (await t.http.get(`/api/endpoints/${stuck}/plan`).expect(200)).body.plan;
+    const wanted = reference.packages.filter(
+      (pkg) => pkg.package_name.startsWith('libfoo') && pkg.repository !== 'local',
+    );
+    expect(plan.unavailable.map((item: { package_name: string }) => item.package_name).sort()).toEqual(
+      wanted.map((pkg) => pkg.package_name).sort(),
+    );
+    const error = expectError(await t.http.post(`/api/endpoints/${stuck}/sync`), 409, 'SYNC_CONFLICT');
+    expect((error.details!.conflicting_packages as string[]).sort()).toEqual(
+      wanted.map((pkg) => pkg.package_name).sort(),
+    );
+    expect(error.details!.suggested_action).toBe('resolve_manually');
+
+    // newest: the plan keeps what it can and says so; the operation is created.
+    await t.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { conflict_resolution: 'newest' } })
+      .expect(200);
+    const operation = (await t.http.post(`/api/endpoints/${stuck}/sync`).expect(201)).body;
+    expect(operation.details.plan.substituted.length).toBe(wanted.length);
+  });
+
+  it('walks the lifecycle and answers 409 SYNC_CONFLICT to every transition from the wrong status', async () => {
+    const poolId = await pool('lifecycle');
+    const source = await endpoint('life-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const worker = await endpoint('life-worker', poolId, older, [reference, older]);
+
+    const first = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    expectError(await t.http.post(`/api/endpoints/${worker}/revert`), 409, 'CONFLICT');
+    expectError(
+      await t.http.post(`/api/operations/${first.id}/progress`).send({ percent: 5 }),
+      409,
+      'SYNC_CONFLICT',
+    );
+    expectError(await t.http.post(`/api/operations/${first.id}/complete`).send({}), 409, 'SYNC_CONFLICT');
+    const cancelled = (await t.http.post(`/api/operations/${first.id}/cancel`).expect(200)).body;
+    expect(cancelled).toMatchObject({ status: 'cancelled' });
+    expect(cancelled.completed_at).not.toBeNull();
+    const again = expectError(await t.http.post(`/api/operations/${first.id}/cancel`), 409, 'SYNC_CONFLICT');
+    expect(again.details).toMatchObject({ status: 'cancelled', allowed_statuses: ['pending'] });
+    expectError(await t.http.post(`/api/operations/${first.id}/claim`), 409, 'SYNC_CONFLICT');
+
+    const second = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    await t.http.post(`/api/operations/${second.id}/claim`).expect(200);
+    expectError(await t.http.post(`/api/operations/${second.id}/cancel`), 409, 'SYNC_CONFLICT');
+    expectError(await t.http.post(`/api/operations/${second.id}/fail`).send({}), 400, 'VALIDATION_ERROR');
+    expectError(
+      await t.http.post(`/api/operations/${second.id}/progress`).send({ percent: 101 }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    const failed = (
+      await t.http
+        .post(`/api/operations/${second.id}/fail`)
+        .send({ error: 'pacman: conflicting files', summary: 'error: failed to commit transaction' })
+        .expect(200)
+    ).body;
+    expect(failed).toMatchObject({ status: 'failed', error: 'pacman: conflicting files' });
+    expectError(await t.http.post(`/api/operations/${second.id}/complete`).send({}), 409, 'SYNC_CONFLICT');
+
+    // A finished operation frees the endpoint for the next one.
+    const third = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    expect(third.status).toBe('pending');
+
+    const log = (await t.http.get(`/api/operations?endpoint_id=${worker}`).expect(200)).body;
+    expect(log.items.map((op: { status: string }) => op.status)).toEqual(['pending', 'failed', 'cancelled']);
+    expect(
+      (await t.http.get(`/api/operations?endpoint_id=${worker}&status=failed`).expect(200)).body.total,
+    ).toBe(1);
+    expectError(await t.http.get('/api/operations?status=done'), 400, 'VALIDATION_ERROR');
+    expectError(await t.http.get(`/api/operations/${missing}`), 404, 'NOT_FOUND');
+    for (const action of ['claim', 'cancel']) {
+      expectError(await t.http.post(`/api/operations/${missing}/${action}`), 404, 'NOT_FOUND');
+    }
+    expectError(await t.http.post(`/api/operations/${missing}/complete`).send({}), 404, 'NOT_FOUND');
+    expectError(await t.http.post(`/api/operations/bogus/claim`), 400, 'VALIDATION_ERROR');
+  });
+
+  it('auto_sync creates sync operations for the other endpoints when the target changes', async () => {
+    const poolId = await pool('auto', { auto_sync: true });
+    const source = await endpoint('auto-source', poolId, reference);
+    const laggard = await endpoint('auto-laggard', poolId, older, [reference]);
+    const twin = await endpoint('auto-twin', poolId, reference, [reference]);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const created = (await t.http.get(`/api/operations?pool_id=${poolId}&status=pending`).expect(200)).body;
+    expect(created.items.map((op: { endpoint_id: string }) => op.endpoint_id)).toEqual([laggard]);
+    expect(created.items[0].details.requested_by).toBe('auto_sync');
+    expect((await t.http.get(`/api/endpoints/${twin}`).expect(200)).body.sync_status).toBe('in_sync');
+  });
+
+  it('recomputes statuses when the policy changes and when the pool goes away', async () => {
+    const poolId = await pool('policy');
+    const source = await endpoint('policy-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const laggard = await endpoint('policy-laggard', poolId, older);
+    expect((await t.http.get(`/api/endpoints/${laggard}`).expect(200)).body.sync_status).toBe('behind');
+    await t.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { exclude_packages: ['libfoo*'] } })
+      .expect(200);
+    expect((await t.http.get(`/api/endpoints/${laggard}`).expect(200)).body.sync_status).toBe('in_sync');
+
+    await t.http.delete(`/api/pools/${poolId}`).expect(204);
+    const after = (await t.http.get(`/api/endpoints/${laggard}`).expect(200)).body;
+    expect(after).toMatchObject({ pool_id: null, sync_status: 'unknown' });
+  });
+
+  it('maintenance: offline endpoints, timed-out operations and old snapshots', async () => {
+    const events: ServerEvent[] = [];
+    const subscription = t.app.get(EventsService).events$.subscribe((event) => events.push(event));
+    const poolId = await pool('maintenance');
+    const source = await endpoint('m-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const worker = await endpoint('m-worker', poolId, older, [reference]);
+    const operation = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    await t.http.post(`/api/operations/${operation.id}/claim`).expect(200);
+
+    const maintenance = t.app.get(MaintenanceService);
+    const later = new Date(Date.now() + 61_000);
+    const ran = await maintenance.runOnce(later);
+    expect(ran.timed_out).toBe(1);
+    const timedOut = (await t.http.get(`/api/operations/${operation.id}`).expect(200)).body;
+    expect(timedOut).toMatchObject({ status: 'failed', error: expect.stringContaining('Timed out') });
+
+    // Seen 16 minutes ago with a 300 s interval: offline, on read and after the job.
+    const rows = t.app.get(DataSource).getRepository(Endpoint);
+    await rows.update({ id: worker }, { last_seen: new Date(Date.now() - 16 * 60_000) });
+    expect((await t.http.get(`/api/endpoints/${worker}`).expect(200)).body.sync_status).toBe('offline');
+    events.length = 0;
+    expect((await maintenance.runOnce()).offline).toBe(1);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'endpoint.status',
+        data: expect.objectContaining({ sync_status: 'offline' }),
+      }),
+    );
+    expect((await t.http.get(`/api/endpoints?sync_status=offline`).expect(200)).body.items[0].id).toBe(
+      worker,
+    );
+    // A check-in brings it back.
+    const state = (await t.http.get(`/api/endpoints/${worker}`).expect(200)).body.latest_state_id;
+    const hash = (await t.http.get(`/api/states/${state}`).expect(200)).body.content_hash;
+    const back = (
+      await t.http.post(`/api/endpoints/${worker}/state`).send({ content_hash: hash }).expect(200)
+    ).body;
+    expect(back).toMatchObject({ known: true, sync_status: 'behind' });
+    subscription.unsubscribe();
+
+    // Cleanup keeps the latest 2 snapshots (configured), the target, and what a revert needs.
+    const churn = await endpoint('m-churn', poolId);
+    const reported: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const variant = makeState(30, { seed: 100 + i });
+      reported.push(
+        (await t.http.post(`/api/endpoints/${churn}/state`).send(variant).expect(200)).body.state_id,
+      );
+    }
+    const left = (await t.http.get(`/api/endpoints/${churn}/states`).expect(200)).body;
+    expect(left.items.map((s: { id: string }) => s.id)).toEqual([reported[4], reported[3]]);
+    const sourceStates = (await t.http.get(`/api/endpoints/${source}/states`).expect(200)).body;
+    expect(sourceStates.items.some((s: { is_target: boolean }) => s.is_target)).toBe(true);
+  });
+});
