@@ -29,6 +29,10 @@ const UNAVAILABLE_ERROR_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
+  '55000', // database not accepting connections (ALLOW_CONNECTIONS false)
+  '3D000', // the configured database does not exist (any more)
+  '28000', // the server no longer accepts our role
+  '28P01',
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
