@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 
 import { ProcessRunner } from './process-runner';
 
@@ -159,10 +160,13 @@ export function fileIdentity(path: string): string {
   return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
+const gunzipAsync = promisify(gunzip);
+
 async function uncompressedTar(path: string, runner: ProcessRunner): Promise<Buffer> {
   const raw = readFileSync(path);
   if (raw.length === 0) return raw;
-  if (raw[0] === 0x1f && raw[1] === 0x8b) return gunzipSync(raw);
+  // Asynchronous on purpose: inflating runs on libuv's thread pool, beside whatever the caller does next.
+  if (raw[0] === 0x1f && raw[1] === 0x8b) return gunzipAsync(raw);
   if (raw.length >= 262 && raw.toString('latin1', 257, 262) === 'ustar') return raw;
   const result = await runner.run('bsdtar', ['-c', '-f', '-', '--format', 'ustar', `@${path}`]);
   if (result.exitCode !== 0) {

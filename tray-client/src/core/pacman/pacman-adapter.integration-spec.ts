@@ -279,6 +279,21 @@ describe('PacmanAdapter against the real pacman', () => {
       expect(summary.outputTail.some((line) => line.startsWith('removing app'))).toBe(true);
     });
 
+    it('fails a removal that would break a dependant as MISSING_DEPENDENCY, removing nothing', async () => {
+      root.install([libx2, app2]);
+      const plan = emptyPlan();
+      plan.remove.push({ package_name: 'libx', version: '2.0-1' });
+      const error = await failureOf(root.adapter().applyPlan(plan));
+      expect(error.code).toBe('MISSING_DEPENDENCY');
+      expect(error.outputTail.join('\n')).toContain('required by app');
+      expect(root.query()).toEqual(
+        new Map([
+          ['app', '2.0-1'],
+          ['libx', '2.0-1'],
+        ]),
+      );
+    });
+
     it('refuses a plan with unavailable packages unless told to accept them', async () => {
       root.install([tool10]);
       const plan = emptyPlan();

@@ -169,14 +169,21 @@ export class PacmanAdapter {
 
   async readInstalledState(): Promise<SystemState> {
     const pending = Promise.all([this.pacmanConf(), this.pacmanVersion()]);
-    // Read the local database while pacman-conf and pacman -V run: the database is where pacman's
-    // defaults put it unless pacman.conf says otherwise, which pacman-conf's answer then corrects.
+    // Awaited further down; until then a failure must not count as an unhandled rejection.
+    pending.catch(() => undefined);
+    // Everything below overlaps with pacman-conf and pacman -V, which only tell where the databases are
+    // when pacman.conf moves them from pacman's defaults (then the local database is read again). The
+    // sync databases inflate on the thread pool while this thread reads the local database; their names
+    // wait in readSyncDbNames' cache for the loop further down.
     const guessedDbpath = withoutTrailingSlash(
       this.config.dbpath ?? join(this.config.root ?? '/', 'var/lib/pacman'),
     );
+    // A failure here is only a wrong guess: the databases pacman.conf names are read (and fail) below.
+    const speculativeNames = Promise.all(
+      listSyncDbs(guessedDbpath).map((file) => readSyncDbNames(file, this.runner).catch(() => [])),
+    );
     let installed = readLocalDb(guessedDbpath);
-    // Likewise decompress the sync databases found there; the results wait in readSyncDbNames' cache.
-    for (const file of listSyncDbs(guessedDbpath)) await readSyncDbNames(file, this.runner);
+    await speculativeNames;
     const [conf, pacmanVersion] = await pending;
     const dbpath = this.dbpath(conf);
     if (dbpath !== guessedDbpath) installed = readLocalDb(dbpath);
