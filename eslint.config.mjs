@@ -7,7 +7,7 @@ const noAppImports = (...apps) =>
   apps.flatMap((app) => [`**/${app}/**`, `@pacman-sync/${app}`, `@pacman-sync/${app}/**`]);
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-*/**', '**/coverage/**', '.nx/**', 'test-output/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-*/**', '**/coverage/**', '.nx/**', 'test-output/**', 'admin-ui/src/app/api/generated/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,6 +33,12 @@ export default tseslint.config(
     files: ['tray-client/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...noAppImports('server', 'admin-ui'), '@nestjs/*'] }],
+    },
+  },
+  {
+    files: ['admin-ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...noAppImports('server', 'tray-client'), '@nestjs/*'] }],
     },
   },
   {

@@ -1,0 +1,124 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+
+import type { SyncPlanDto } from '../api/generated/models';
+
+interface PlanRow {
+  change: 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unavailable' | 'keep extra';
+  name: string;
+  from: string;
+  to: string;
+  note: string;
+}
+
+/** A sync plan as one readable table: what changes, from which version to which, and why not when it cannot. */
+@Component({
+  selector: 'ps-plan-view',
+  template: `
+    @if (rows().length === 0) {
+      <p data-testid="plan-empty">Nothing to do: the endpoint matches its target.</p>
+    } @else {
+      <p data-testid="plan-summary">{{ summary() }}</p>
+      <table class="diff" data-testid="plan-table">
+        <thead>
+          <tr>
+            <th scope="col">Change</th>
+            <th scope="col">Package</th>
+            <th scope="col">Installed</th>
+            <th scope="col">Wanted</th>
+            <th scope="col">Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          @for (row of rows(); track row.change + row.name) {
+            <tr [attr.data-change]="row.change">
+              <td>{{ row.change }}</td>
+              <td>
+                <code>{{ row.name }}</code>
+              </td>
+              <td>{{ row.from }}</td>
+              <td>{{ row.to }}</td>
+              <td>{{ row.note }}</td>
+            </tr>
+          }
+        </tbody>
+      </table>
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class PlanViewComponent {
+  readonly plan = input.required<SyncPlanDto>();
+
+  protected readonly rows = computed(() => planRows(this.plan()));
+  protected readonly summary = computed(() => {
+    const plan = this.plan();
+    return [
+      [plan.install.length, 'install'],
+      [plan.upgrade.length, 'upgrade'],
+      [plan.downgrade.length, 'downgrade'],
+      [plan.remove.length, 'remove'],
+      [plan.unavailable.length, 'unavailable'],
+      [plan.kept_extra.length, 'extra kept'],
+    ]
+      .filter(([count]) => (count as number) > 0)
+      .map(([count, what]) => `${count} ${what}`)
+      .join(', ');
+  });
+}
+
+export function planRows(plan: SyncPlanDto): PlanRow[] {
+  const substituted = new Set(plan.substituted.map((item) => item.package_name));
+  const note = (name: string, wanted: string, repository: string | null, source: string) =>
+    [
+      substituted.has(name) ? `wanted ${wanted}, closest available taken` : '',
+      source === 'repository' && repository ? `from ${repository}` : source,
+    ]
+      .filter(Boolean)
+      .join('; ');
+  return [
+    ...plan.install.map((item) => ({
+      change: 'install' as const,
+      name: item.package_name,
+      from: '—',
+      to: item.to_version,
+      note: note(item.package_name, item.wanted_version, item.repository, item.source),
+    })),
+    ...plan.upgrade.map((item) => ({
+      change: 'upgrade' as const,
+      name: item.package_name,
+      from: item.from_version ?? '—',
+      to: item.to_version,
+      note: note(item.package_name, item.wanted_version, item.repository, item.source),
+    })),
+    ...plan.downgrade.map((item) => ({
+      change: 'downgrade' as const,
+      name: item.package_name,
+      from: item.from_version ?? '—',
+      to: item.to_version,
+      note: note(item.package_name, item.wanted_version, item.repository, item.source),
+    })),
+    ...plan.remove.map((item) => ({
+      change: 'remove' as const,
+      name: item.package_name,
+      from: item.version,
+      to: '—',
+      note: '',
+    })),
+    ...plan.unavailable.map((item) => ({
+      change: 'unavailable' as const,
+      name: item.package_name,
+      from: item.installed_version ?? '—',
+      to: item.wanted_version,
+      note: item.available_versions.length
+        ? `offered: ${item.available_versions.join(', ')}`
+        : 'no repository offers it',
+    })),
+    ...plan.kept_extra.map((item) => ({
+      change: 'keep extra' as const,
+      name: item.package_name,
+      from: item.version,
+      to: item.version,
+      note: 'not in the target; kept (remove extra is off)',
+    })),
+  ];
+}

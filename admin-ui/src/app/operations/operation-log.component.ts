@@ -1,0 +1,132 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { RouterLink } from '@angular/router';
+
+import { errorMessage } from '../api/api-error';
+import type { OperationPageDto, OperationStatus } from '../api/generated/models';
+import { OPERATION_STATUS } from '../api/generated/models/operation-status-array';
+import { OperationsService } from '../api/generated/services/operations.service';
+import { FleetStore } from '../endpoints/fleet.store';
+import { LiveEventsService } from '../events/live-events.service';
+import { PoolStore } from '../pools/pool.store';
+import { PagerComponent } from '../ui/pager.component';
+import { StatusBadgeComponent } from '../ui/status-badge.component';
+
+const PAGE = 50;
+
+@Component({
+  selector: 'ps-operation-log',
+  imports: [DatePipe, FormsModule, RouterLink, PagerComponent, StatusBadgeComponent],
+  template: `
+    <h1>Operations</h1>
+    <form class="toolbar" (submit)="$event.preventDefault()">
+      <label
+        >Status
+        <select name="status" [ngModel]="status()" (ngModelChange)="status.set($event); go(0)">
+          <option value="">any</option>
+          @for (value of statuses; track value) {
+            <option [value]="value">{{ value }}</option>
+          }
+        </select>
+      </label>
+      <label
+        >Pool
+        <select name="pool" [ngModel]="poolId()" (ngModelChange)="poolId.set($event); go(0)">
+          <option value="">any</option>
+          @for (pool of pools.pools(); track pool.id) {
+            <option [value]="pool.id">{{ pool.name }}</option>
+          }
+        </select>
+      </label>
+    </form>
+    @if (error()) {
+      <p class="error" role="alert">Could not load operations: {{ error() }}</p>
+    } @else if (!page()) {
+      <p class="muted" role="status">Loading operations…</p>
+    } @else if (page()!.total === 0) {
+      <p class="muted">No operation matches.</p>
+    } @else {
+      <table data-testid="operation-table">
+        <thead>
+          <tr>
+            <th scope="col">Created</th>
+            <th scope="col">Type</th>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Status</th>
+            <th scope="col">Finished</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          @for (op of page()!.items; track op.id) {
+            <tr>
+              <td>{{ op.created_at | date: 'medium' }}</td>
+              <td>{{ op.operation_type }}</td>
+              <td>
+                <a [routerLink]="['/endpoints', op.endpoint_id]">{{
+                  fleet.nameOf().get(op.endpoint_id) ?? op.endpoint_id.slice(0, 8)
+                }}</a>
+              </td>
+              <td><ps-status-badge [status]="op.status" /></td>
+              <td>{{ op.completed_at ? (op.completed_at | date: 'medium') : '' }}</td>
+              <td>{{ op.error ?? '' }}</td>
+            </tr>
+          }
+        </tbody>
+      </table>
+      <ps-pager
+        [offset]="offset()"
+        [limit]="limit"
+        [total]="page()!.total"
+        label="Operation pages"
+        (offsetChange)="go($event)"
+      />
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class OperationLogComponent implements OnInit {
+  protected readonly fleet = inject(FleetStore);
+  protected readonly pools = inject(PoolStore);
+  private readonly api = inject(OperationsService);
+
+  protected readonly statuses = OPERATION_STATUS;
+  protected readonly limit = PAGE;
+  protected readonly status = signal<OperationStatus | ''>('');
+  protected readonly poolId = signal('');
+  protected readonly offset = signal(0);
+  protected readonly page = signal<OperationPageDto | null>(null);
+  protected readonly error = signal<string | null>(null);
+
+  constructor() {
+    inject(LiveEventsService).listen(['operation.updated'], () => void this.load());
+  }
+
+  ngOnInit(): void {
+    void this.pools.load();
+    if (!this.fleet.loaded()) void this.fleet.load();
+    void this.load();
+  }
+
+  protected go(offset: number): void {
+    this.offset.set(offset);
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.page.set(
+        await this.api.listOperations({
+          limit: PAGE,
+          offset: this.offset(),
+          status: this.status() || undefined,
+          pool_id: this.poolId() || undefined,
+        }),
+      );
+      this.error.set(null);
+    } catch (error) {
+      this.error.set(errorMessage(error));
+    }
+  }
+}
