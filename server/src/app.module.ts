@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventsModule } from './events/events.module';
@@ -20,6 +21,7 @@ const FEATURE_MODULES = [
   SyncModule,
   RepositoriesModule,
   MaintenanceModule,
+  ConsoleModule,
 ];
 
 @Module({})
