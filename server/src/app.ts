@@ -67,7 +67,20 @@ export async function createApp(
   // init; without them such bodies get 415 instead of being parsed into something validation must guess at.
   // (Fastify's own errors — malformed JSON, body too large — reach the global filter through Nest's
   // error handler, so they too have the one error shape.)
-  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded', 'application/json']);
+  // An action route (sync, claim, cancel …) needs no body, and many HTTP clients still send
+  // `Content-Type: application/json` with an empty one: that is "no body", not malformed JSON. Anything
+  // else goes through Fastify's own parser, which also refuses __proto__/constructor poisoning.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      parseJson(request, text, done);
+    },
+  );
   await fastify.ready();
   return app;
 }

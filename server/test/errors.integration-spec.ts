@@ -36,6 +36,33 @@ describe(`error answers over HTTP on ${testEngine()}`, () => {
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('treats an empty JSON body as no body, and a whitespace-only one too', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const body of ['', '  \n']) {
+      const response = await t.http
+        .post(`/api/endpoints/${missing}/sync`)
+        .set('content-type', 'application/json')
+        .send(body);
+      expectError(response, 404, 'NOT_FOUND');
+    }
+    expectError(
+      await t.http.post('/api/pools').set('content-type', 'application/json').send(''),
+      400,
+      'VALIDATION_ERROR',
+    );
+  });
+
+  it('refuses prototype-poisoning JSON', async () => {
+    expectError(
+      await t.http
+        .post('/api/pools')
+        .set('content-type', 'application/json')
+        .send('{"__proto__": {"admin": true}, "name": "p"}'),
+      400,
+      'VALIDATION_ERROR',
+    );
+  });
+
   it('answers unknown routes and methods with 404 in the error shape', async () => {
     expectError(await t.http.patch('/api/pools'), 404, 'NOT_FOUND');
     expectError(

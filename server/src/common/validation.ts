@@ -19,8 +19,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    // A 15,000-package report with one bad entry should not answer 15,000 messages per field.
-    stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const fields = flattenValidationErrors(errors);
       const shown = fields.slice(0, 100);
