@@ -178,6 +178,28 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     expect(after).toMatchObject({ pool_id: null, sync_status: 'unknown' });
   });
 
+  it('set-latest on a snapshot reported in another pool gives the new pool its own copy', async () => {
+    const first = await pool('move-from');
+    const second = await pool('move-to');
+    const mover = await endpoint('mover', first, reference);
+    const reported = (await t.http.get(`/api/endpoints/${mover}`).expect(200)).body.latest_state_id;
+    await t.http.put(`/api/endpoints/${mover}`).send({ pool_id: second }).expect(200);
+    await t.http.post(`/api/endpoints/${mover}/set-latest`).expect(200);
+    const target = (await t.http.get(`/api/pools/${second}/target`).expect(200)).body;
+    expect(target.id).not.toBe(reported);
+    expect(target).toMatchObject({ pool_id: second, endpoint_id: mover, is_target: true });
+    const original = (await t.http.get(`/api/states/${reported}`).expect(200)).body;
+    expect(original).toMatchObject({ pool_id: first, is_target: false, content_hash: target.content_hash });
+    expect((await t.http.get(`/api/endpoints/${mover}`).expect(200)).body).toMatchObject({
+      latest_state_id: target.id,
+      sync_status: 'in_sync',
+    });
+    // Reporting the same packages again changes nothing: the copy is the latest snapshot.
+    const again = (await t.http.post(`/api/endpoints/${mover}/state`).send(reference).expect(200)).body;
+    expect(again).toMatchObject({ changed: false, state_id: target.id });
+    expectError(await t.http.get(`/api/pools/${first}/target`), 404, 'NOT_FOUND');
+  });
+
   it('maintenance: offline endpoints, timed-out operations and old snapshots', async () => {
     const events: ServerEvent[] = [];
     const subscription = t.app.get(EventsService).events$.subscribe((event) => events.push(event));
