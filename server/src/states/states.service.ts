@@ -164,20 +164,21 @@ export class StatesService {
       select: { id: true, latest_state_id: true },
     });
     if (endpoint?.latest_state_id) ids.add(endpoint.latest_state_id);
-    // A revert goes back to the before-state of the last completed sync/revert; open operations need theirs.
+    // A revert goes back to the before-state of the last completed sync/revert; open operations still
+    // need their before-state (a later revert) and their target.
     const lastCompleted = await this.operations.findOne({
       where: { endpoint_id: endpointId, status: 'completed', operation_type: In(['sync', 'revert']) },
       order: { completed_at: 'DESC', created_at: 'DESC' },
-      select: { id: true, before_state_id: true, after_state_id: true, target_state_id: true },
+      select: { id: true, before_state_id: true },
     });
+    if (lastCompleted?.before_state_id) ids.add(lastCompleted.before_state_id);
     const open = await this.operations.find({
       where: { endpoint_id: endpointId, status: In(['pending', 'in_progress']) },
-      select: { id: true, before_state_id: true, after_state_id: true, target_state_id: true },
+      select: { id: true, before_state_id: true, target_state_id: true },
     });
-    for (const operation of [...(lastCompleted ? [lastCompleted] : []), ...open]) {
-      for (const id of [operation.before_state_id, operation.after_state_id, operation.target_state_id]) {
-        if (id) ids.add(id);
-      }
+    for (const operation of open) {
+      if (operation.before_state_id) ids.add(operation.before_state_id);
+      if (operation.target_state_id) ids.add(operation.target_state_id);
     }
     return ids;
   }

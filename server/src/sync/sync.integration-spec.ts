@@ -178,6 +178,29 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     expect(after).toMatchObject({ pool_id: null, sync_status: 'unknown' });
   });
 
+  it('cleanup never removes the snapshot a revert goes back to', async () => {
+    const poolId = await pool('keep-for-revert');
+    const source = await endpoint('kr-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const worker = await endpoint('kr-worker', poolId, older, [reference, older]);
+    const before = (await t.http.get(`/api/endpoints/${worker}`).expect(200)).body.latest_state_id;
+    const operation = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    await t.http.post(`/api/operations/${operation.id}/claim`).expect(200);
+    await t.http.post(`/api/operations/${operation.id}/complete`).send({}).expect(200);
+    for (let i = 0; i < 4; i++) {
+      await t.http
+        .post(`/api/endpoints/${worker}/state`)
+        .send(makeState(120, { seed: 21, version: (_name, base) => `${i + 2}.${base}` }))
+        .expect(200);
+    }
+    const kept = (await t.http.get(`/api/endpoints/${worker}/states`).expect(200)).body;
+    // The latest 2 (keepStatesPerEndpoint) plus the before-state of the last completed sync.
+    expect(kept.total).toBe(3);
+    expect(kept.items.map((state: { id: string }) => state.id)).toContain(before);
+    const plan = (await t.http.get(`/api/endpoints/${worker}/plan?kind=revert`).expect(200)).body;
+    expect(plan.target_state_id).toBe(before);
+  });
+
   it('set-latest on a snapshot reported in another pool gives the new pool its own copy', async () => {
     const first = await pool('move-from');
     const second = await pool('move-to');
