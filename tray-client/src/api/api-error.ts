@@ -40,7 +40,7 @@ const MAX_MESSAGE_LENGTH = 500;
  * of control characters so it cannot scroll or repaint the user's terminal.
  */
 export function apiErrorFromResponse(status: number, statusText: string, bodyText: string): ApiError {
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(bodyText);
   } catch {
