@@ -106,7 +106,7 @@ const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
       }
       @if (activeOperation(); as op) {
         <div class="card progress" role="status" aria-live="polite" data-testid="active-operation">
-          <strong>{{ op.operation_type }}</strong> <ps-status-badge [status]="op.status" />
+          <strong>{{ op.operation_type }} operation</strong> <ps-status-badge [status]="op.status" />
           @if (progressOf(op); as progress) {
             <progress
               max="100"

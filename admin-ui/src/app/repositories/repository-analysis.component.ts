@@ -51,17 +51,19 @@ const SHOWN = 300;
         {{ analysis()!.common_packages.length }} common, {{ analysis()!.excluded_packages.length }} excluded,
         {{ analysis()!.conflicts.length }} conflicts.
       </p>
-      <div class="toolbar" role="tablist" aria-label="Analysis part">
-        @for (entry of tabs; track entry.id) {
-          <button
-            type="button"
-            role="tab"
-            [attr.aria-selected]="tab() === entry.id"
-            (click)="tab.set(entry.id)"
-          >
-            {{ entry.label }}
-          </button>
-        }
+      <div class="toolbar">
+        <div role="tablist" aria-label="Analysis part" class="toolbar">
+          @for (entry of tabs; track entry.id) {
+            <button
+              type="button"
+              role="tab"
+              [attr.aria-selected]="tab() === entry.id"
+              (click)="tab.set(entry.id)"
+            >
+              {{ entry.label }}
+            </button>
+          }
+        </div>
         <label
           >Filter
           <input

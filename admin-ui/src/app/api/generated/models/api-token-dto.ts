@@ -3,7 +3,6 @@
 
 import { ApiTokenRole } from '../models/api-token-role';
 export interface ApiTokenDto {
-
   /**
    * May register endpoints (POST /api/endpoints)
    */

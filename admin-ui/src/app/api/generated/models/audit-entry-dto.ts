@@ -3,7 +3,6 @@
 
 import { AuditOutcome } from '../models/audit-outcome';
 export interface AuditEntryDto {
-
   /**
    * The operationId of the call, or login / login_locked
    */
@@ -14,9 +13,9 @@ export interface AuditEntryDto {
    */
   actor: string;
   created_at: string;
-  details: ({
-[key: string]: any;
-}) | null;
+  details: {
+    [key: string]: any;
+  } | null;
   id: string;
   outcome: AuditOutcome;
 

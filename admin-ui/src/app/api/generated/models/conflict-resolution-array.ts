@@ -6,8 +6,4 @@ import { ConflictResolution } from './conflict-resolution';
 /**
  * Each possible value of `ConflictResolution`
  */
-export const CONFLICT_RESOLUTION: ConflictResolution[] = [
-  'manual',
-  'newest',
-  'oldest'
-];
+export const CONFLICT_RESOLUTION: ConflictResolution[] = ['manual', 'newest', 'oldest'];

@@ -3,7 +3,6 @@
 
 import { ApiTokenRole } from '../models/api-token-role';
 export interface CreateApiTokenDto {
-
   /**
    * Allow registering endpoints with this token
    */

@@ -3,7 +3,6 @@
 
 import { ApiTokenDto } from '../models/api-token-dto';
 export interface CreatedApiTokenDto {
-
   /**
    * The bearer secret. Shown only in this answer: store it now.
    */

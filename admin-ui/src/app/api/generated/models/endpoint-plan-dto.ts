@@ -3,7 +3,6 @@
 
 import { SyncPlanDto } from '../models/sync-plan-dto';
 export interface EndpointPlanDto {
-
   /**
    * The endpoint’s latest snapshot
    */

@@ -3,7 +3,6 @@
 
 import { Role } from '../models/role';
 export interface MeDto {
-
   /**
    * Only API tokens: whether it may register endpoints
    */

@@ -3,7 +3,6 @@
 
 import { InstallReason } from '../models/install-reason';
 export interface PackageStateDto {
-
   /**
    * Dependency expressions as pacman lists them
    */

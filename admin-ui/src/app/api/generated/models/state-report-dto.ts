@@ -3,7 +3,6 @@
 
 import { PackageStateDto } from '../models/package-state-dto';
 export interface StateReportDto {
-
   /**
    * Required in a full report
    */

@@ -3,7 +3,6 @@
 
 import { SyncStatus } from '../models/sync-status';
 export interface StateReportResultDto {
-
   /**
    * Whether a new snapshot was written
    */

@@ -3,7 +3,6 @@
 
 import { ConflictResolution } from '../models/conflict-resolution';
 export interface SyncPolicyDto {
-
   /**
    * Create sync operations for every other endpoint when the target changes
    */

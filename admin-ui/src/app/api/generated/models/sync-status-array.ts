@@ -6,11 +6,4 @@ import { SyncStatus } from './sync-status';
 /**
  * Each possible value of `SyncStatus`
  */
-export const SYNC_STATUS: SyncStatus[] = [
-  'unknown',
-  'in_sync',
-  'behind',
-  'ahead',
-  'diverged',
-  'offline'
-];
+export const SYNC_STATUS: SyncStatus[] = ['unknown', 'in_sync', 'behind', 'ahead', 'diverged', 'offline'];

@@ -6,7 +6,4 @@ import { UserRole } from './user-role';
 /**
  * Each possible value of `UserRole`
  */
-export const USER_ROLE: UserRole[] = [
-  'viewer',
-  'admin'
-];
+export const USER_ROLE: UserRole[] = ['viewer', 'admin'];

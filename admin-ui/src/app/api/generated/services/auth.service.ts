@@ -87,5 +87,4 @@ export class AuthService extends BaseService {
     const resp = this.me$Response(params, context);
     return resp.then((r: StrictHttpResponse<MeDto>): MeDto => r.body);
   }
-
 }

@@ -47,7 +47,10 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPools$Response(params?: ListPools$Params, context?: HttpContext): Promise<StrictHttpResponse<PoolPageDto>> {
+  listPools$Response(
+    params?: ListPools$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<PoolPageDto>> {
     const obs = listPools(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -80,7 +83,10 @@ export class PoolsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  createPool$Response(params: CreatePool$Params, context?: HttpContext): Promise<StrictHttpResponse<PoolDto>> {
+  createPool$Response(
+    params: CreatePool$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<PoolDto>> {
     const obs = createPool(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -146,7 +152,10 @@ export class PoolsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  updatePool$Response(params: UpdatePool$Params, context?: HttpContext): Promise<StrictHttpResponse<PoolDto>> {
+  updatePool$Response(
+    params: UpdatePool$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<PoolDto>> {
     const obs = updatePool(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -212,7 +221,10 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPoolTargetHistory$Response(params: ListPoolTargetHistory$Params, context?: HttpContext): Promise<StrictHttpResponse<StateSummaryPageDto>> {
+  listPoolTargetHistory$Response(
+    params: ListPoolTargetHistory$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<StateSummaryPageDto>> {
     const obs = listPoolTargetHistory(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -227,7 +239,10 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPoolTargetHistory(params: ListPoolTargetHistory$Params, context?: HttpContext): Promise<StateSummaryPageDto> {
+  listPoolTargetHistory(
+    params: ListPoolTargetHistory$Params,
+    context?: HttpContext,
+  ): Promise<StateSummaryPageDto> {
     const resp = this.listPoolTargetHistory$Response(params, context);
     return resp.then((r: StrictHttpResponse<StateSummaryPageDto>): StateSummaryPageDto => r.body);
   }
@@ -245,7 +260,10 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getPoolTarget$Response(params: GetPoolTarget$Params, context?: HttpContext): Promise<StrictHttpResponse<StateDto>> {
+  getPoolTarget$Response(
+    params: GetPoolTarget$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<StateDto>> {
     const obs = getPoolTarget(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -264,5 +282,4 @@ export class PoolsService extends BaseService {
     const resp = this.getPoolTarget$Response(params, context);
     return resp.then((r: StrictHttpResponse<StateDto>): StateDto => r.body);
   }
-
 }

@@ -39,7 +39,10 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getEndpointPlan$Response(params: GetEndpointPlan$Params, context?: HttpContext): Promise<StrictHttpResponse<EndpointPlanDto>> {
+  getEndpointPlan$Response(
+    params: GetEndpointPlan$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<EndpointPlanDto>> {
     const obs = getEndpointPlan(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -72,7 +75,10 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  revertEndpoint$Response(params: RevertEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
+  revertEndpoint$Response(
+    params: RevertEndpoint$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<OperationDto>> {
     const obs = revertEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -105,7 +111,10 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  setLatest$Response(params: SetLatest$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
+  setLatest$Response(
+    params: SetLatest$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<OperationDto>> {
     const obs = setLatest(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -138,7 +147,10 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  syncEndpoint$Response(params: SyncEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
+  syncEndpoint$Response(
+    params: SyncEndpoint$Params,
+    context?: HttpContext,
+  ): Promise<StrictHttpResponse<OperationDto>> {
     const obs = syncEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -157,5 +169,4 @@ export class SyncService extends BaseService {
     const resp = this.syncEndpoint$Response(params, context);
     return resp.then((r: StrictHttpResponse<OperationDto>): OperationDto => r.body);
   }
-
 }
