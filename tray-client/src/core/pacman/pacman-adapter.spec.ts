@@ -1,6 +1,10 @@
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { DEFAULT_PACMAN_CONFIG, PacmanConfig } from '../config/client-config';
 import { PacmanAdapter } from './pacman-adapter';
-import { ProcessRunner } from './process-runner';
+import { ProcessRunner, SpawnProcessRunner } from './process-runner';
 
 const neverRuns: ProcessRunner = {
   run: () => Promise.reject(new Error('no program may start in this test')),
@@ -64,5 +68,39 @@ describe('PacmanAdapter.commandLine', () => {
       program: 'pacman',
       args: ['-Q'],
     });
+  });
+});
+
+describe('PacmanAdapter.pacmanVersion', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ps-version-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function writePacman(path: string, version: string): void {
+    writeFileSync(
+      `${path}.new`,
+      `#!/bin/sh\necho ' .--.   Pacman v${version} - libalpm v13.0.2'\necho called >> '${dir}/calls'\n`,
+    );
+    chmodSync(`${path}.new`, 0o755);
+    renameSync(`${path}.new`, path);
+  }
+
+  it('asks each pacman binary once, and again after the binary is replaced', async () => {
+    const pacman = join(dir, 'pacman');
+    writePacman(pacman, '6.0.2');
+    const make = () =>
+      new PacmanAdapter({ ...DEFAULT_PACMAN_CONFIG, command: pacman }, { runner: new SpawnProcessRunner() });
+    expect(await make().pacmanVersion()).toBe('6.0.2');
+    expect(await make().pacmanVersion()).toBe('6.0.2');
+    const calls = () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean).length;
+    expect(calls()).toBe(1);
+
+    // An upgrade installs a new file (pacman extracts to a new inode), which is noticed.
+    writePacman(pacman, '7.0.0');
+    const adapter = make();
+    expect(await adapter.pacmanVersion()).toBe('7.0.0');
+    expect(calls()).toBe(2);
   });
 });

@@ -10,7 +10,7 @@ import {
   utimesSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 
 import {
   FOREIGN_REPOSITORY,
@@ -87,7 +87,6 @@ export class PacmanAdapter {
   private readonly runner: ProcessRunner;
   private readonly uid: number;
   private readonly privateDbPath: string;
-  private versionPromise: Promise<string> | null = null;
 
   constructor(
     readonly config: PacmanConfig,
@@ -147,14 +146,18 @@ export class PacmanAdapter {
     }
     const known = identity === null ? undefined : pacmanVersions.get(identity);
     if (known) return known;
-    this.versionPromise ??= this.exec(this.config.command, ['-V']).then((result) => {
+    const asking = this.exec(this.config.command, ['-V']).then((result) => {
       const match = /Pacman v(\S+)/.exec(result.stdout);
       if (result.exitCode !== 0 || !match)
         throw failureFromOutput('pacman -V', result.lines, result.exitCode);
-      if (identity !== null) pacmanVersions.set(identity, match[1]);
       return match[1];
     });
-    return this.versionPromise;
+    if (identity !== null) {
+      pacmanVersions.set(identity, asking);
+      // A failure is not remembered: the next read asks again.
+      asking.catch(() => pacmanVersions.delete(identity));
+    }
+    return asking;
   }
 
   /** The effective pacman configuration of the managed root, as pacman-conf reports it. */
@@ -162,9 +165,16 @@ export class PacmanAdapter {
     const args: string[] = [];
     if (this.config.config) args.push(`--config=${this.config.config}`);
     if (this.config.root) args.push(`--rootdir=${this.config.root}`);
-    const result = await this.exec('pacman-conf', args);
+    const result = await this.exec(this.pacmanConfProgram(), args);
     if (result.exitCode !== 0) throw failureFromOutput('pacman-conf', result.lines, result.exitCode);
     return parsePacmanConf(result.stdout);
+  }
+
+  /** pacman-conf from the same installation as a pacman given by absolute path, else from PATH. */
+  private pacmanConfProgram(): string {
+    if (!isAbsolute(this.config.command)) return 'pacman-conf';
+    const sibling = join(dirname(this.config.command), 'pacman-conf');
+    return existsSync(sibling) ? sibling : 'pacman-conf';
   }
 
   async readInstalledState(): Promise<SystemState> {
@@ -437,7 +447,8 @@ export class PacmanAdapter {
     } catch (error) {
       if (error instanceof ProgramNotFoundError) {
         const hint =
-          MISSING_PROGRAM_HINTS[program] ?? 'install pacman, or set [pacman] command in client.conf';
+          MISSING_PROGRAM_HINTS[basename(program)] ??
+          'install pacman, or set [pacman] command in client.conf';
         throw new PacmanError('PACMAN_MISSING', `${error.message} (${hint})`);
       }
       throw error;
@@ -445,7 +456,7 @@ export class PacmanAdapter {
   }
 }
 
-const MISSING_PROGRAM_HINTS: Record<string, string> = {
+const MISSING_PROGRAM_HINTS: Partial<Record<string, string>> = {
   'pacman-conf': 'pacman-conf ships with pacman; install pacman',
   fakeroot: 'refreshing the private database copy as a normal user needs fakeroot; install it',
   sudo: 'install sudo, or set [pacman] privilege in client.conf',
@@ -454,7 +465,7 @@ const MISSING_PROGRAM_HINTS: Record<string, string> = {
 };
 
 // Keyed by the binary's path and file identity, shared by every adapter of a long-running client.
-const pacmanVersions = new Map<string, string>();
+const pacmanVersions = new Map<string, Promise<string>>();
 
 /** Every name and version that could reach pacman's command line, checked with the shared rules. */
 function assertSafePlan(plan: SyncPlan): void {
