@@ -3,6 +3,7 @@
 
 import { ApiTokenRole } from '../models/api-token-role';
 export interface ApiTokenDto {
+
   /**
    * May register endpoints (POST /api/endpoints)
    */

@@ -6,4 +6,8 @@ import { ApiTokenRole } from './api-token-role';
 /**
  * Each possible value of `ApiTokenRole`
  */
-export const API_TOKEN_ROLE: ApiTokenRole[] = ['viewer', 'admin', 'ci'];
+export const API_TOKEN_ROLE: ApiTokenRole[] = [
+  'viewer',
+  'admin',
+  'ci'
+];

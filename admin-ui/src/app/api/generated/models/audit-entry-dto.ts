@@ -3,6 +3,7 @@
 
 import { AuditOutcome } from '../models/audit-outcome';
 export interface AuditEntryDto {
+
   /**
    * The operationId of the call, or login / login_locked
    */
@@ -13,9 +14,9 @@ export interface AuditEntryDto {
    */
   actor: string;
   created_at: string;
-  details: {
-    [key: string]: any;
-  } | null;
+  details: ({
+[key: string]: any;
+}) | null;
   id: string;
   outcome: AuditOutcome;
 

@@ -6,4 +6,8 @@ import { AuditOutcome } from './audit-outcome';
 /**
  * Each possible value of `AuditOutcome`
  */
-export const AUDIT_OUTCOME: AuditOutcome[] = ['success', 'failure', 'denied'];
+export const AUDIT_OUTCOME: AuditOutcome[] = [
+  'success',
+  'failure',
+  'denied'
+];

@@ -5,6 +5,7 @@ import { AnalyzedPackageDto } from '../models/analyzed-package-dto';
 import { ExcludedPackageDto } from '../models/excluded-package-dto';
 import { PackageConflictDto } from '../models/package-conflict-dto';
 export interface CompatibilityAnalysisDto {
+
   /**
    * Offered to every endpoint at the target version
    */

@@ -6,4 +6,8 @@ import { ConflictResolution } from './conflict-resolution';
 /**
  * Each possible value of `ConflictResolution`
  */
-export const CONFLICT_RESOLUTION: ConflictResolution[] = ['manual', 'newest', 'oldest'];
+export const CONFLICT_RESOLUTION: ConflictResolution[] = [
+  'manual',
+  'newest',
+  'oldest'
+];

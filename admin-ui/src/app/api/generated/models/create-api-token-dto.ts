@@ -3,6 +3,7 @@
 
 import { ApiTokenRole } from '../models/api-token-role';
 export interface CreateApiTokenDto {
+
   /**
    * Allow registering endpoints with this token
    */

@@ -3,6 +3,7 @@
 
 import { ApiTokenDto } from '../models/api-token-dto';
 export interface CreatedApiTokenDto {
+
   /**
    * The bearer secret. Shown only in this answer: store it now.
    */

@@ -3,6 +3,7 @@
 
 import { SyncPlanDto } from '../models/sync-plan-dto';
 export interface EndpointPlanDto {
+
   /**
    * The endpoint’s latest snapshot
    */

@@ -18,5 +18,5 @@ export const ERROR_CODE: ErrorCode[] = [
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
   'INTERNAL_ERROR',
-  'UNAVAILABLE',
+  'UNAVAILABLE'
 ];

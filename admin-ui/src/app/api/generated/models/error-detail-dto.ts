@@ -8,9 +8,9 @@ export interface ErrorDetailDto {
   /**
    * Machine-readable context. VALIDATION_ERROR: {fields: [{field, messages[]}]}; SYNC_CONFLICT: the conflicting packages or the operation already running; 500: {request_id}.
    */
-  details: {
-    [key: string]: any;
-  } | null;
+  details: ({
+[key: string]: any;
+}) | null;
   message: string;
   timestamp: string;
 }

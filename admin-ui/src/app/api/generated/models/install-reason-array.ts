@@ -6,4 +6,7 @@ import { InstallReason } from './install-reason';
 /**
  * Each possible value of `InstallReason`
  */
-export const INSTALL_REASON: InstallReason[] = ['explicit', 'dependency'];
+export const INSTALL_REASON: InstallReason[] = [
+  'explicit',
+  'dependency'
+];

@@ -3,6 +3,7 @@
 
 import { Role } from '../models/role';
 export interface MeDto {
+
   /**
    * Only API tokens: whether it may register endpoints
    */

@@ -4,6 +4,7 @@
 import { OperationStatus } from '../models/operation-status';
 import { OperationType } from '../models/operation-type';
 export interface OperationDto {
+
   /**
    * Its first report after completing
    */
@@ -20,9 +21,9 @@ export interface OperationDto {
   /**
    * `plan` (the SyncPlan at creation), `requested_by`, `progress` {message, percent, at}, `result` {summary} — see the README
    */
-  details: {
-    [key: string]: any;
-  } | null;
+  details: ({
+[key: string]: any;
+}) | null;
   endpoint_id: string;
   error: string | null;
   id: string;

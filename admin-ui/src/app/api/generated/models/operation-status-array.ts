@@ -11,5 +11,5 @@ export const OPERATION_STATUS: OperationStatus[] = [
   'in_progress',
   'completed',
   'failed',
-  'cancelled',
+  'cancelled'
 ];

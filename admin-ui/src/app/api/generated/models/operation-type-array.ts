@@ -6,4 +6,8 @@ import { OperationType } from './operation-type';
 /**
  * Each possible value of `OperationType`
  */
-export const OPERATION_TYPE: OperationType[] = ['sync', 'set_latest', 'revert'];
+export const OPERATION_TYPE: OperationType[] = [
+  'sync',
+  'set_latest',
+  'revert'
+];

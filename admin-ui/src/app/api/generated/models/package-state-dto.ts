@@ -3,6 +3,7 @@
 
 import { InstallReason } from '../models/install-reason';
 export interface PackageStateDto {
+
   /**
    * Dependency expressions as pacman lists them
    */

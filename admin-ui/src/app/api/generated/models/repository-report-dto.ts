@@ -4,6 +4,7 @@
 import { CachedPackageDto } from '../models/cached-package-dto';
 import { RepositoryDto } from '../models/repository-dto';
 export interface RepositoryReportDto {
+
   /**
    * Whether the client has an archive configured (any exact version available)
    */

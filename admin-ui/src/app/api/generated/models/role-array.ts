@@ -6,4 +6,9 @@ import { Role } from './role';
 /**
  * Each possible value of `Role`
  */
-export const ROLE: Role[] = ['viewer', 'admin', 'ci', 'endpoint'];
+export const ROLE: Role[] = [
+  'viewer',
+  'admin',
+  'ci',
+  'endpoint'
+];

@@ -3,6 +3,7 @@
 
 import { PackageStateDto } from '../models/package-state-dto';
 export interface StateReportDto {
+
   /**
    * Required in a full report
    */

@@ -3,6 +3,7 @@
 
 import { SyncStatus } from '../models/sync-status';
 export interface StateReportResultDto {
+
   /**
    * Whether a new snapshot was written
    */

@@ -3,6 +3,7 @@
 
 import { ConflictResolution } from '../models/conflict-resolution';
 export interface SyncPolicyDto {
+
   /**
    * Create sync operations for every other endpoint when the target changes
    */

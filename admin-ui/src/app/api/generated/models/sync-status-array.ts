@@ -6,4 +6,11 @@ import { SyncStatus } from './sync-status';
 /**
  * Each possible value of `SyncStatus`
  */
-export const SYNC_STATUS: SyncStatus[] = ['unknown', 'in_sync', 'behind', 'ahead', 'diverged', 'offline'];
+export const SYNC_STATUS: SyncStatus[] = [
+  'unknown',
+  'in_sync',
+  'behind',
+  'ahead',
+  'diverged',
+  'offline'
+];

@@ -32,10 +32,7 @@ export class AuditService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listAudit$Response(
-    params?: ListAudit$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<AuditPageDto>> {
+  listAudit$Response(params?: ListAudit$Params, context?: HttpContext): Promise<StrictHttpResponse<AuditPageDto>> {
     const obs = listAudit(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -54,4 +51,5 @@ export class AuditService extends BaseService {
     const resp = this.listAudit$Response(params, context);
     return resp.then((r: StrictHttpResponse<AuditPageDto>): AuditPageDto => r.body);
   }
+
 }

@@ -87,4 +87,5 @@ export class AuthService extends BaseService {
     const resp = this.me$Response(params, context);
     return resp.then((r: StrictHttpResponse<MeDto>): MeDto => r.body);
   }
+
 }

@@ -47,10 +47,7 @@ export class EndpointsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listEndpoints$Response(
-    params?: ListEndpoints$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<EndpointPageDto>> {
+  listEndpoints$Response(params?: ListEndpoints$Params, context?: HttpContext): Promise<StrictHttpResponse<EndpointPageDto>> {
     const obs = listEndpoints(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -83,10 +80,7 @@ export class EndpointsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  registerEndpoint$Response(
-    params: RegisterEndpoint$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<RegisteredEndpointDto>> {
+  registerEndpoint$Response(params: RegisterEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<RegisteredEndpointDto>> {
     const obs = registerEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -119,10 +113,7 @@ export class EndpointsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getEndpoint$Response(
-    params: GetEndpoint$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<EndpointDto>> {
+  getEndpoint$Response(params: GetEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<EndpointDto>> {
     const obs = getEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -155,10 +146,7 @@ export class EndpointsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  updateEndpoint$Response(
-    params: UpdateEndpoint$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<EndpointDto>> {
+  updateEndpoint$Response(params: UpdateEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<EndpointDto>> {
     const obs = updateEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -191,10 +179,7 @@ export class EndpointsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  deleteEndpoint$Response(
-    params: DeleteEndpoint$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<void>> {
+  deleteEndpoint$Response(params: DeleteEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<void>> {
     const obs = deleteEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -227,10 +212,7 @@ export class EndpointsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  rotateEndpointToken$Response(
-    params: RotateEndpointToken$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<EndpointTokenDto>> {
+  rotateEndpointToken$Response(params: RotateEndpointToken$Params, context?: HttpContext): Promise<StrictHttpResponse<EndpointTokenDto>> {
     const obs = rotateEndpointToken(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -263,10 +245,7 @@ export class EndpointsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  revokeEndpointToken$Response(
-    params: RevokeEndpointToken$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<void>> {
+  revokeEndpointToken$Response(params: RevokeEndpointToken$Params, context?: HttpContext): Promise<StrictHttpResponse<void>> {
     const obs = revokeEndpointToken(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -285,4 +264,5 @@ export class EndpointsService extends BaseService {
     const resp = this.revokeEndpointToken$Response(params, context);
     return resp.then((r: StrictHttpResponse<void>): void => r.body);
   }
+
 }

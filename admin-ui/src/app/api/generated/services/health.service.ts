@@ -32,10 +32,7 @@ export class HealthService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getHealth$Response(
-    params?: GetHealth$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<HealthDto>> {
+  getHealth$Response(params?: GetHealth$Params, context?: HttpContext): Promise<StrictHttpResponse<HealthDto>> {
     const obs = getHealth(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -54,4 +51,5 @@ export class HealthService extends BaseService {
     const resp = this.getHealth$Response(params, context);
     return resp.then((r: StrictHttpResponse<HealthDto>): HealthDto => r.body);
   }
+
 }

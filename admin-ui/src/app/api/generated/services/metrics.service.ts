@@ -31,10 +31,7 @@ export class MetricsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getMetrics$Response(
-    params?: GetMetrics$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<string>> {
+  getMetrics$Response(params?: GetMetrics$Params, context?: HttpContext): Promise<StrictHttpResponse<string>> {
     const obs = getMetrics(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -53,4 +50,5 @@ export class MetricsService extends BaseService {
     const resp = this.getMetrics$Response(params, context);
     return resp.then((r: StrictHttpResponse<string>): string => r.body);
   }
+
 }

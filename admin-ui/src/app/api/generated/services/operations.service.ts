@@ -45,10 +45,7 @@ export class OperationsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listOperations$Response(
-    params?: ListOperations$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationPageDto>> {
+  listOperations$Response(params?: ListOperations$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationPageDto>> {
     const obs = listOperations(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -81,10 +78,7 @@ export class OperationsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getOperation$Response(
-    params: GetOperation$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  getOperation$Response(params: GetOperation$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = getOperation(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -117,10 +111,7 @@ export class OperationsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  cancelOperation$Response(
-    params: CancelOperation$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  cancelOperation$Response(params: CancelOperation$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = cancelOperation(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -153,10 +144,7 @@ export class OperationsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  claimOperation$Response(
-    params: ClaimOperation$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  claimOperation$Response(params: ClaimOperation$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = claimOperation(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -189,10 +177,7 @@ export class OperationsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  completeOperation$Response(
-    params: CompleteOperation$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  completeOperation$Response(params: CompleteOperation$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = completeOperation(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -225,10 +210,7 @@ export class OperationsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  failOperation$Response(
-    params: FailOperation$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  failOperation$Response(params: FailOperation$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = failOperation(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -261,10 +243,7 @@ export class OperationsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  reportOperationProgress$Response(
-    params: ReportOperationProgress$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  reportOperationProgress$Response(params: ReportOperationProgress$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = reportOperationProgress(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -279,11 +258,9 @@ export class OperationsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  reportOperationProgress(
-    params: ReportOperationProgress$Params,
-    context?: HttpContext,
-  ): Promise<OperationDto> {
+  reportOperationProgress(params: ReportOperationProgress$Params, context?: HttpContext): Promise<OperationDto> {
     const resp = this.reportOperationProgress$Response(params, context);
     return resp.then((r: StrictHttpResponse<OperationDto>): OperationDto => r.body);
   }
+
 }

@@ -47,10 +47,7 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPools$Response(
-    params?: ListPools$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<PoolPageDto>> {
+  listPools$Response(params?: ListPools$Params, context?: HttpContext): Promise<StrictHttpResponse<PoolPageDto>> {
     const obs = listPools(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -83,10 +80,7 @@ export class PoolsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  createPool$Response(
-    params: CreatePool$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<PoolDto>> {
+  createPool$Response(params: CreatePool$Params, context?: HttpContext): Promise<StrictHttpResponse<PoolDto>> {
     const obs = createPool(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -152,10 +146,7 @@ export class PoolsService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  updatePool$Response(
-    params: UpdatePool$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<PoolDto>> {
+  updatePool$Response(params: UpdatePool$Params, context?: HttpContext): Promise<StrictHttpResponse<PoolDto>> {
     const obs = updatePool(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -221,10 +212,7 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPoolTargetHistory$Response(
-    params: ListPoolTargetHistory$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<StateSummaryPageDto>> {
+  listPoolTargetHistory$Response(params: ListPoolTargetHistory$Params, context?: HttpContext): Promise<StrictHttpResponse<StateSummaryPageDto>> {
     const obs = listPoolTargetHistory(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -239,10 +227,7 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPoolTargetHistory(
-    params: ListPoolTargetHistory$Params,
-    context?: HttpContext,
-  ): Promise<StateSummaryPageDto> {
+  listPoolTargetHistory(params: ListPoolTargetHistory$Params, context?: HttpContext): Promise<StateSummaryPageDto> {
     const resp = this.listPoolTargetHistory$Response(params, context);
     return resp.then((r: StrictHttpResponse<StateSummaryPageDto>): StateSummaryPageDto => r.body);
   }
@@ -260,10 +245,7 @@ export class PoolsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getPoolTarget$Response(
-    params: GetPoolTarget$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<StateDto>> {
+  getPoolTarget$Response(params: GetPoolTarget$Params, context?: HttpContext): Promise<StrictHttpResponse<StateDto>> {
     const obs = getPoolTarget(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -282,4 +264,5 @@ export class PoolsService extends BaseService {
     const resp = this.getPoolTarget$Response(params, context);
     return resp.then((r: StrictHttpResponse<StateDto>): StateDto => r.body);
   }
+
 }

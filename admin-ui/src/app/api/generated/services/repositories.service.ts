@@ -38,10 +38,7 @@ export class RepositoriesService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  reportRepositories$Response(
-    params: ReportRepositories$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<RepositoryReportResultDto>> {
+  reportRepositories$Response(params: ReportRepositories$Params, context?: HttpContext): Promise<StrictHttpResponse<RepositoryReportResultDto>> {
     const obs = reportRepositories(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -56,10 +53,7 @@ export class RepositoriesService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  reportRepositories(
-    params: ReportRepositories$Params,
-    context?: HttpContext,
-  ): Promise<RepositoryReportResultDto> {
+  reportRepositories(params: ReportRepositories$Params, context?: HttpContext): Promise<RepositoryReportResultDto> {
     const resp = this.reportRepositories$Response(params, context);
     return resp.then((r: StrictHttpResponse<RepositoryReportResultDto>): RepositoryReportResultDto => r.body);
   }
@@ -77,10 +71,7 @@ export class RepositoriesService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listRepositoryAnalyses$Response(
-    params?: ListRepositoryAnalyses$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<CompatibilityAnalysisPageDto>> {
+  listRepositoryAnalyses$Response(params?: ListRepositoryAnalyses$Params, context?: HttpContext): Promise<StrictHttpResponse<CompatibilityAnalysisPageDto>> {
     const obs = listRepositoryAnalyses(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -95,14 +86,9 @@ export class RepositoriesService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listRepositoryAnalyses(
-    params?: ListRepositoryAnalyses$Params,
-    context?: HttpContext,
-  ): Promise<CompatibilityAnalysisPageDto> {
+  listRepositoryAnalyses(params?: ListRepositoryAnalyses$Params, context?: HttpContext): Promise<CompatibilityAnalysisPageDto> {
     const resp = this.listRepositoryAnalyses$Response(params, context);
-    return resp.then(
-      (r: StrictHttpResponse<CompatibilityAnalysisPageDto>): CompatibilityAnalysisPageDto => r.body,
-    );
+    return resp.then((r: StrictHttpResponse<CompatibilityAnalysisPageDto>): CompatibilityAnalysisPageDto => r.body);
   }
 
   /** Path part for operation `analyzeRepositories()` */
@@ -118,10 +104,7 @@ export class RepositoriesService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  analyzeRepositories$Response(
-    params: AnalyzeRepositories$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<CompatibilityAnalysisDto>> {
+  analyzeRepositories$Response(params: AnalyzeRepositories$Params, context?: HttpContext): Promise<StrictHttpResponse<CompatibilityAnalysisDto>> {
     const obs = analyzeRepositories(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -136,11 +119,9 @@ export class RepositoriesService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  analyzeRepositories(
-    params: AnalyzeRepositories$Params,
-    context?: HttpContext,
-  ): Promise<CompatibilityAnalysisDto> {
+  analyzeRepositories(params: AnalyzeRepositories$Params, context?: HttpContext): Promise<CompatibilityAnalysisDto> {
     const resp = this.analyzeRepositories$Response(params, context);
     return resp.then((r: StrictHttpResponse<CompatibilityAnalysisDto>): CompatibilityAnalysisDto => r.body);
   }
+
 }

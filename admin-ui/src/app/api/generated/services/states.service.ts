@@ -38,10 +38,7 @@ export class StatesService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  reportState$Response(
-    params: ReportState$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<StateReportResultDto>> {
+  reportState$Response(params: ReportState$Params, context?: HttpContext): Promise<StrictHttpResponse<StateReportResultDto>> {
     const obs = reportState(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -74,10 +71,7 @@ export class StatesService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listEndpointStates$Response(
-    params: ListEndpointStates$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<StateSummaryPageDto>> {
+  listEndpointStates$Response(params: ListEndpointStates$Params, context?: HttpContext): Promise<StrictHttpResponse<StateSummaryPageDto>> {
     const obs = listEndpointStates(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -129,4 +123,5 @@ export class StatesService extends BaseService {
     const resp = this.getState$Response(params, context);
     return resp.then((r: StrictHttpResponse<StateDto>): StateDto => r.body);
   }
+
 }

@@ -39,10 +39,7 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  getEndpointPlan$Response(
-    params: GetEndpointPlan$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<EndpointPlanDto>> {
+  getEndpointPlan$Response(params: GetEndpointPlan$Params, context?: HttpContext): Promise<StrictHttpResponse<EndpointPlanDto>> {
     const obs = getEndpointPlan(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -75,10 +72,7 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  revertEndpoint$Response(
-    params: RevertEndpoint$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  revertEndpoint$Response(params: RevertEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = revertEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -111,10 +105,7 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  setLatest$Response(
-    params: SetLatest$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  setLatest$Response(params: SetLatest$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = setLatest(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -147,10 +138,7 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  syncEndpoint$Response(
-    params: SyncEndpoint$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<OperationDto>> {
+  syncEndpoint$Response(params: SyncEndpoint$Params, context?: HttpContext): Promise<StrictHttpResponse<OperationDto>> {
     const obs = syncEndpoint(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -169,4 +157,5 @@ export class SyncService extends BaseService {
     const resp = this.syncEndpoint$Response(params, context);
     return resp.then((r: StrictHttpResponse<OperationDto>): OperationDto => r.body);
   }
+
 }

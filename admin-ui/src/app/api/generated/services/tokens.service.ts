@@ -37,10 +37,7 @@ export class TokensService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listTokens$Response(
-    params?: ListTokens$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<ApiTokenPageDto>> {
+  listTokens$Response(params?: ListTokens$Params, context?: HttpContext): Promise<StrictHttpResponse<ApiTokenPageDto>> {
     const obs = listTokens(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -73,10 +70,7 @@ export class TokensService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  createToken$Response(
-    params: CreateToken$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<CreatedApiTokenDto>> {
+  createToken$Response(params: CreateToken$Params, context?: HttpContext): Promise<StrictHttpResponse<CreatedApiTokenDto>> {
     const obs = createToken(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -128,4 +122,5 @@ export class TokensService extends BaseService {
     const resp = this.revokeToken$Response(params, context);
     return resp.then((r: StrictHttpResponse<void>): void => r.body);
   }
+
 }

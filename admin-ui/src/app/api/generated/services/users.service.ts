@@ -39,10 +39,7 @@ export class UsersService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listUsers$Response(
-    params?: ListUsers$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<UserPageDto>> {
+  listUsers$Response(params?: ListUsers$Params, context?: HttpContext): Promise<StrictHttpResponse<UserPageDto>> {
     const obs = listUsers(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -75,10 +72,7 @@ export class UsersService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  createUser$Response(
-    params: CreateUser$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<UserDto>> {
+  createUser$Response(params: CreateUser$Params, context?: HttpContext): Promise<StrictHttpResponse<UserDto>> {
     const obs = createUser(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -111,10 +105,7 @@ export class UsersService extends BaseService {
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  updateUser$Response(
-    params: UpdateUser$Params,
-    context?: HttpContext,
-  ): Promise<StrictHttpResponse<UserDto>> {
+  updateUser$Response(params: UpdateUser$Params, context?: HttpContext): Promise<StrictHttpResponse<UserDto>> {
     const obs = updateUser(this.http, this.rootUrl, params, context);
     return firstValueFrom(obs);
   }
@@ -166,4 +157,5 @@ export class UsersService extends BaseService {
     const resp = this.deleteUser$Response(params, context);
     return resp.then((r: StrictHttpResponse<void>): void => r.body);
   }
+
 }

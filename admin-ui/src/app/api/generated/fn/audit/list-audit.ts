@@ -14,39 +14,34 @@ export interface ListAudit$Params {
   limit?: number;
   offset?: number;
 
-  /**
-   * Exact actor
-   */
+/**
+ * Exact actor
+ */
   actor?: string;
 
-  /**
-   * Exact action, e.g. login or createPool
-   */
+/**
+ * Exact action, e.g. login or createPool
+ */
   action?: string;
 
-  /**
-   * Part of the target, e.g. an endpoint id
-   */
+/**
+ * Part of the target, e.g. an endpoint id
+ */
   target?: string;
   outcome?: AuditOutcome;
 
-  /**
-   * From this time on (inclusive)
-   */
+/**
+ * From this time on (inclusive)
+ */
   since?: string;
 
-  /**
-   * Before this time (exclusive)
-   */
+/**
+ * Before this time (exclusive)
+ */
   until?: string;
 }
 
-export function listAudit(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListAudit$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<AuditPageDto>> {
+export function listAudit(http: HttpClient, rootUrl: string, params?: ListAudit$Params, context?: HttpContext): Observable<StrictHttpResponse<AuditPageDto>> {
   const rb = new RequestBuilder(rootUrl, listAudit.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
@@ -59,11 +54,13 @@ export function listAudit(
     rb.query('until', params.until, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<AuditPageDto>;
-    }),
+    })
   );
 }
 

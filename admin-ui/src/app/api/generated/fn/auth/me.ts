@@ -9,23 +9,21 @@ import { RequestBuilder } from '../../request-builder';
 
 import { MeDto } from '../../models/me-dto';
 
-export interface Me$Params {}
+export interface Me$Params {
+}
 
-export function me(
-  http: HttpClient,
-  rootUrl: string,
-  params?: Me$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<MeDto>> {
+export function me(http: HttpClient, rootUrl: string, params?: Me$Params, context?: HttpContext): Observable<StrictHttpResponse<MeDto>> {
   const rb = new RequestBuilder(rootUrl, me.PATH, 'get');
   if (params) {
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<MeDto>;
-    }),
+    })
   );
 }
 

@@ -13,22 +13,19 @@ export interface GetEndpoint$Params {
   id: string;
 }
 
-export function getEndpoint(
-  http: HttpClient,
-  rootUrl: string,
-  params: GetEndpoint$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<EndpointDto>> {
+export function getEndpoint(http: HttpClient, rootUrl: string, params: GetEndpoint$Params, context?: HttpContext): Observable<StrictHttpResponse<EndpointDto>> {
   const rb = new RequestBuilder(rootUrl, getEndpoint.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<EndpointDto>;
-    }),
+    })
   );
 }
 

@@ -15,18 +15,13 @@ export interface ListEndpoints$Params {
   offset?: number;
   pool_id?: string;
 
-  /**
-   * The stored status
-   */
+/**
+ * The stored status
+ */
   sync_status?: SyncStatus;
 }
 
-export function listEndpoints(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListEndpoints$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<EndpointPageDto>> {
+export function listEndpoints(http: HttpClient, rootUrl: string, params?: ListEndpoints$Params, context?: HttpContext): Observable<StrictHttpResponse<EndpointPageDto>> {
   const rb = new RequestBuilder(rootUrl, listEndpoints.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
@@ -35,11 +30,13 @@ export function listEndpoints(
     rb.query('sync_status', params.sync_status, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<EndpointPageDto>;
-    }),
+    })
   );
 }
 

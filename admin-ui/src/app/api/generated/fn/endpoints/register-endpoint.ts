@@ -11,25 +11,22 @@ import { RegisteredEndpointDto } from '../../models/registered-endpoint-dto';
 import { RegisterEndpointDto } from '../../models/register-endpoint-dto';
 
 export interface RegisterEndpoint$Params {
-  body: RegisterEndpointDto;
+      body: RegisterEndpointDto
 }
 
-export function registerEndpoint(
-  http: HttpClient,
-  rootUrl: string,
-  params: RegisterEndpoint$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<RegisteredEndpointDto>> {
+export function registerEndpoint(http: HttpClient, rootUrl: string, params: RegisterEndpoint$Params, context?: HttpContext): Observable<StrictHttpResponse<RegisteredEndpointDto>> {
   const rb = new RequestBuilder(rootUrl, registerEndpoint.PATH, 'post');
   if (params) {
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<RegisteredEndpointDto>;
-    }),
+    })
   );
 }
 

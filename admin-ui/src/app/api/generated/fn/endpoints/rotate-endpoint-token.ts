@@ -13,22 +13,19 @@ export interface RotateEndpointToken$Params {
   id: string;
 }
 
-export function rotateEndpointToken(
-  http: HttpClient,
-  rootUrl: string,
-  params: RotateEndpointToken$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<EndpointTokenDto>> {
+export function rotateEndpointToken(http: HttpClient, rootUrl: string, params: RotateEndpointToken$Params, context?: HttpContext): Observable<StrictHttpResponse<EndpointTokenDto>> {
   const rb = new RequestBuilder(rootUrl, rotateEndpointToken.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<EndpointTokenDto>;
-    }),
+    })
   );
 }
 

@@ -12,26 +12,23 @@ import { UpdateEndpointDto } from '../../models/update-endpoint-dto';
 
 export interface UpdateEndpoint$Params {
   id: string;
-  body: UpdateEndpointDto;
+      body: UpdateEndpointDto
 }
 
-export function updateEndpoint(
-  http: HttpClient,
-  rootUrl: string,
-  params: UpdateEndpoint$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<EndpointDto>> {
+export function updateEndpoint(http: HttpClient, rootUrl: string, params: UpdateEndpoint$Params, context?: HttpContext): Observable<StrictHttpResponse<EndpointDto>> {
   const rb = new RequestBuilder(rootUrl, updateEndpoint.PATH, 'put');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<EndpointDto>;
-    }),
+    })
   );
 }
 

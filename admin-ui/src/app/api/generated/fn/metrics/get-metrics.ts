@@ -7,23 +7,22 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
-export interface GetMetrics$Params {}
 
-export function getMetrics(
-  http: HttpClient,
-  rootUrl: string,
-  params?: GetMetrics$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<string>> {
+export interface GetMetrics$Params {
+}
+
+export function getMetrics(http: HttpClient, rootUrl: string, params?: GetMetrics$Params, context?: HttpContext): Observable<StrictHttpResponse<string>> {
   const rb = new RequestBuilder(rootUrl, getMetrics.PATH, 'get');
   if (params) {
   }
 
-  return http.request(rb.build({ responseType: 'text', accept: 'text/plain', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'text', accept: 'text/plain', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<string>;
-    }),
+    })
   );
 }
 

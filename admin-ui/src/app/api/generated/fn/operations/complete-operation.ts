@@ -12,26 +12,23 @@ import { OperationDto } from '../../models/operation-dto';
 
 export interface CompleteOperation$Params {
   id: string;
-  body: OperationCompleteDto;
+      body: OperationCompleteDto
 }
 
-export function completeOperation(
-  http: HttpClient,
-  rootUrl: string,
-  params: CompleteOperation$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<OperationDto>> {
+export function completeOperation(http: HttpClient, rootUrl: string, params: CompleteOperation$Params, context?: HttpContext): Observable<StrictHttpResponse<OperationDto>> {
   const rb = new RequestBuilder(rootUrl, completeOperation.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<OperationDto>;
-    }),
+    })
   );
 }
 

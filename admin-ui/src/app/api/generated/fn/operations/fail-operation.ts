@@ -12,26 +12,23 @@ import { OperationFailDto } from '../../models/operation-fail-dto';
 
 export interface FailOperation$Params {
   id: string;
-  body: OperationFailDto;
+      body: OperationFailDto
 }
 
-export function failOperation(
-  http: HttpClient,
-  rootUrl: string,
-  params: FailOperation$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<OperationDto>> {
+export function failOperation(http: HttpClient, rootUrl: string, params: FailOperation$Params, context?: HttpContext): Observable<StrictHttpResponse<OperationDto>> {
   const rb = new RequestBuilder(rootUrl, failOperation.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<OperationDto>;
-    }),
+    })
   );
 }
 

@@ -18,12 +18,7 @@ export interface ListOperations$Params {
   status?: OperationStatus;
 }
 
-export function listOperations(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListOperations$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<OperationPageDto>> {
+export function listOperations(http: HttpClient, rootUrl: string, params?: ListOperations$Params, context?: HttpContext): Observable<StrictHttpResponse<OperationPageDto>> {
   const rb = new RequestBuilder(rootUrl, listOperations.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
@@ -33,11 +28,13 @@ export function listOperations(
     rb.query('status', params.status, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<OperationPageDto>;
-    }),
+    })
   );
 }
 

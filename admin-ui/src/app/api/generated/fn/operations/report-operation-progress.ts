@@ -12,26 +12,23 @@ import { OperationProgressDto } from '../../models/operation-progress-dto';
 
 export interface ReportOperationProgress$Params {
   id: string;
-  body: OperationProgressDto;
+      body: OperationProgressDto
 }
 
-export function reportOperationProgress(
-  http: HttpClient,
-  rootUrl: string,
-  params: ReportOperationProgress$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<OperationDto>> {
+export function reportOperationProgress(http: HttpClient, rootUrl: string, params: ReportOperationProgress$Params, context?: HttpContext): Observable<StrictHttpResponse<OperationDto>> {
   const rb = new RequestBuilder(rootUrl, reportOperationProgress.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<OperationDto>;
-    }),
+    })
   );
 }
 

@@ -11,25 +11,22 @@ import { CreatePoolDto } from '../../models/create-pool-dto';
 import { PoolDto } from '../../models/pool-dto';
 
 export interface CreatePool$Params {
-  body: CreatePoolDto;
+      body: CreatePoolDto
 }
 
-export function createPool(
-  http: HttpClient,
-  rootUrl: string,
-  params: CreatePool$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<PoolDto>> {
+export function createPool(http: HttpClient, rootUrl: string, params: CreatePool$Params, context?: HttpContext): Observable<StrictHttpResponse<PoolDto>> {
   const rb = new RequestBuilder(rootUrl, createPool.PATH, 'post');
   if (params) {
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<PoolDto>;
-    }),
+    })
   );
 }
 

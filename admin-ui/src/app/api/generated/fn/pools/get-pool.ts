@@ -13,22 +13,19 @@ export interface GetPool$Params {
   id: string;
 }
 
-export function getPool(
-  http: HttpClient,
-  rootUrl: string,
-  params: GetPool$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<PoolDto>> {
+export function getPool(http: HttpClient, rootUrl: string, params: GetPool$Params, context?: HttpContext): Observable<StrictHttpResponse<PoolDto>> {
   const rb = new RequestBuilder(rootUrl, getPool.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<PoolDto>;
-    }),
+    })
   );
 }
 

@@ -14,23 +14,20 @@ export interface ListPools$Params {
   offset?: number;
 }
 
-export function listPools(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListPools$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<PoolPageDto>> {
+export function listPools(http: HttpClient, rootUrl: string, params?: ListPools$Params, context?: HttpContext): Observable<StrictHttpResponse<PoolPageDto>> {
   const rb = new RequestBuilder(rootUrl, listPools.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<PoolPageDto>;
-    }),
+    })
   );
 }
 

@@ -12,26 +12,23 @@ import { UpdatePoolDto } from '../../models/update-pool-dto';
 
 export interface UpdatePool$Params {
   id: string;
-  body: UpdatePoolDto;
+      body: UpdatePoolDto
 }
 
-export function updatePool(
-  http: HttpClient,
-  rootUrl: string,
-  params: UpdatePool$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<PoolDto>> {
+export function updatePool(http: HttpClient, rootUrl: string, params: UpdatePool$Params, context?: HttpContext): Observable<StrictHttpResponse<PoolDto>> {
   const rb = new RequestBuilder(rootUrl, updatePool.PATH, 'put');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<PoolDto>;
-    }),
+    })
   );
 }
 

@@ -11,25 +11,22 @@ import { AnalyzeRequestDto } from '../../models/analyze-request-dto';
 import { CompatibilityAnalysisDto } from '../../models/compatibility-analysis-dto';
 
 export interface AnalyzeRepositories$Params {
-  body: AnalyzeRequestDto;
+      body: AnalyzeRequestDto
 }
 
-export function analyzeRepositories(
-  http: HttpClient,
-  rootUrl: string,
-  params: AnalyzeRepositories$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<CompatibilityAnalysisDto>> {
+export function analyzeRepositories(http: HttpClient, rootUrl: string, params: AnalyzeRepositories$Params, context?: HttpContext): Observable<StrictHttpResponse<CompatibilityAnalysisDto>> {
   const rb = new RequestBuilder(rootUrl, analyzeRepositories.PATH, 'post');
   if (params) {
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<CompatibilityAnalysisDto>;
-    }),
+    })
   );
 }
 

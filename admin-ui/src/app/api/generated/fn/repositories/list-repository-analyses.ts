@@ -15,12 +15,7 @@ export interface ListRepositoryAnalyses$Params {
   pool_id?: string;
 }
 
-export function listRepositoryAnalyses(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListRepositoryAnalyses$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<CompatibilityAnalysisPageDto>> {
+export function listRepositoryAnalyses(http: HttpClient, rootUrl: string, params?: ListRepositoryAnalyses$Params, context?: HttpContext): Observable<StrictHttpResponse<CompatibilityAnalysisPageDto>> {
   const rb = new RequestBuilder(rootUrl, listRepositoryAnalyses.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
@@ -28,11 +23,13 @@ export function listRepositoryAnalyses(
     rb.query('pool_id', params.pool_id, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<CompatibilityAnalysisPageDto>;
-    }),
+    })
   );
 }
 

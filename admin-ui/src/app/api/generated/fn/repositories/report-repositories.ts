@@ -12,26 +12,23 @@ import { RepositoryReportResultDto } from '../../models/repository-report-result
 
 export interface ReportRepositories$Params {
   id: string;
-  body: RepositoryReportDto;
+      body: RepositoryReportDto
 }
 
-export function reportRepositories(
-  http: HttpClient,
-  rootUrl: string,
-  params: ReportRepositories$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<RepositoryReportResultDto>> {
+export function reportRepositories(http: HttpClient, rootUrl: string, params: ReportRepositories$Params, context?: HttpContext): Observable<StrictHttpResponse<RepositoryReportResultDto>> {
   const rb = new RequestBuilder(rootUrl, reportRepositories.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<RepositoryReportResultDto>;
-    }),
+    })
   );
 }
 

@@ -13,22 +13,19 @@ export interface GetState$Params {
   id: string;
 }
 
-export function getState(
-  http: HttpClient,
-  rootUrl: string,
-  params: GetState$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<StateDto>> {
+export function getState(http: HttpClient, rootUrl: string, params: GetState$Params, context?: HttpContext): Observable<StrictHttpResponse<StateDto>> {
   const rb = new RequestBuilder(rootUrl, getState.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<StateDto>;
-    }),
+    })
   );
 }
 

@@ -15,12 +15,7 @@ export interface ListEndpointStates$Params {
   offset?: number;
 }
 
-export function listEndpointStates(
-  http: HttpClient,
-  rootUrl: string,
-  params: ListEndpointStates$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<StateSummaryPageDto>> {
+export function listEndpointStates(http: HttpClient, rootUrl: string, params: ListEndpointStates$Params, context?: HttpContext): Observable<StrictHttpResponse<StateSummaryPageDto>> {
   const rb = new RequestBuilder(rootUrl, listEndpointStates.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
@@ -28,11 +23,13 @@ export function listEndpointStates(
     rb.query('offset', params.offset, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<StateSummaryPageDto>;
-    }),
+    })
   );
 }
 

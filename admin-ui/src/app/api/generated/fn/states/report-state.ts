@@ -12,26 +12,23 @@ import { StateReportResultDto } from '../../models/state-report-result-dto';
 
 export interface ReportState$Params {
   id: string;
-  body: StateReportDto;
+      body: StateReportDto
 }
 
-export function reportState(
-  http: HttpClient,
-  rootUrl: string,
-  params: ReportState$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<StateReportResultDto>> {
+export function reportState(http: HttpClient, rootUrl: string, params: ReportState$Params, context?: HttpContext): Observable<StrictHttpResponse<StateReportResultDto>> {
   const rb = new RequestBuilder(rootUrl, reportState.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<StateReportResultDto>;
-    }),
+    })
   );
 }
 

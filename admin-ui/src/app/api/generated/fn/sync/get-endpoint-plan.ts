@@ -12,29 +12,26 @@ import { EndpointPlanDto } from '../../models/endpoint-plan-dto';
 export interface GetEndpointPlan$Params {
   id: string;
 
-  /**
-   * `sync`: to the pool target; `revert`: back to the state before the last sync or revert
-   */
+/**
+ * `sync`: to the pool target; `revert`: back to the state before the last sync or revert
+ */
   kind?: 'sync' | 'revert';
 }
 
-export function getEndpointPlan(
-  http: HttpClient,
-  rootUrl: string,
-  params: GetEndpointPlan$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<EndpointPlanDto>> {
+export function getEndpointPlan(http: HttpClient, rootUrl: string, params: GetEndpointPlan$Params, context?: HttpContext): Observable<StrictHttpResponse<EndpointPlanDto>> {
   const rb = new RequestBuilder(rootUrl, getEndpointPlan.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
     rb.query('kind', params.kind, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<EndpointPlanDto>;
-    }),
+    })
   );
 }
 

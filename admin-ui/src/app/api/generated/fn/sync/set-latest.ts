@@ -13,22 +13,19 @@ export interface SetLatest$Params {
   id: string;
 }
 
-export function setLatest(
-  http: HttpClient,
-  rootUrl: string,
-  params: SetLatest$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<OperationDto>> {
+export function setLatest(http: HttpClient, rootUrl: string, params: SetLatest$Params, context?: HttpContext): Observable<StrictHttpResponse<OperationDto>> {
   const rb = new RequestBuilder(rootUrl, setLatest.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<OperationDto>;
-    }),
+    })
   );
 }
 

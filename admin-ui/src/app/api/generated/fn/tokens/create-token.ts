@@ -11,25 +11,22 @@ import { CreateApiTokenDto } from '../../models/create-api-token-dto';
 import { CreatedApiTokenDto } from '../../models/created-api-token-dto';
 
 export interface CreateToken$Params {
-  body: CreateApiTokenDto;
+      body: CreateApiTokenDto
 }
 
-export function createToken(
-  http: HttpClient,
-  rootUrl: string,
-  params: CreateToken$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<CreatedApiTokenDto>> {
+export function createToken(http: HttpClient, rootUrl: string, params: CreateToken$Params, context?: HttpContext): Observable<StrictHttpResponse<CreatedApiTokenDto>> {
   const rb = new RequestBuilder(rootUrl, createToken.PATH, 'post');
   if (params) {
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<CreatedApiTokenDto>;
-    }),
+    })
   );
 }
 

@@ -14,23 +14,20 @@ export interface ListTokens$Params {
   offset?: number;
 }
 
-export function listTokens(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListTokens$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<ApiTokenPageDto>> {
+export function listTokens(http: HttpClient, rootUrl: string, params?: ListTokens$Params, context?: HttpContext): Observable<StrictHttpResponse<ApiTokenPageDto>> {
   const rb = new RequestBuilder(rootUrl, listTokens.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<ApiTokenPageDto>;
-    }),
+    })
   );
 }
 

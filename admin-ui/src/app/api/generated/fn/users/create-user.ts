@@ -11,25 +11,22 @@ import { CreateUserDto } from '../../models/create-user-dto';
 import { UserDto } from '../../models/user-dto';
 
 export interface CreateUser$Params {
-  body: CreateUserDto;
+      body: CreateUserDto
 }
 
-export function createUser(
-  http: HttpClient,
-  rootUrl: string,
-  params: CreateUser$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<UserDto>> {
+export function createUser(http: HttpClient, rootUrl: string, params: CreateUser$Params, context?: HttpContext): Observable<StrictHttpResponse<UserDto>> {
   const rb = new RequestBuilder(rootUrl, createUser.PATH, 'post');
   if (params) {
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<UserDto>;
-    }),
+    })
   );
 }
 

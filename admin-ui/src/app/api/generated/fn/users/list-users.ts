@@ -14,23 +14,20 @@ export interface ListUsers$Params {
   offset?: number;
 }
 
-export function listUsers(
-  http: HttpClient,
-  rootUrl: string,
-  params?: ListUsers$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<UserPageDto>> {
+export function listUsers(http: HttpClient, rootUrl: string, params?: ListUsers$Params, context?: HttpContext): Observable<StrictHttpResponse<UserPageDto>> {
   const rb = new RequestBuilder(rootUrl, listUsers.PATH, 'get');
   if (params) {
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<UserPageDto>;
-    }),
+    })
   );
 }
 

@@ -12,26 +12,23 @@ import { UserDto } from '../../models/user-dto';
 
 export interface UpdateUser$Params {
   id: string;
-  body: UpdateUserDto;
+      body: UpdateUserDto
 }
 
-export function updateUser(
-  http: HttpClient,
-  rootUrl: string,
-  params: UpdateUser$Params,
-  context?: HttpContext,
-): Observable<StrictHttpResponse<UserDto>> {
+export function updateUser(http: HttpClient, rootUrl: string, params: UpdateUser$Params, context?: HttpContext): Observable<StrictHttpResponse<UserDto>> {
   const rb = new RequestBuilder(rootUrl, updateUser.PATH, 'put');
   if (params) {
     rb.path('id', params.id, {});
     rb.body(params.body, 'application/json');
   }
 
-  return http.request(rb.build({ responseType: 'json', accept: 'application/json', context })).pipe(
+  return http.request(
+    rb.build({ responseType: 'json', accept: 'application/json', context })
+  ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<UserDto>;
-    }),
+    })
   );
 }
 
