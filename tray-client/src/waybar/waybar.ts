@@ -1,0 +1,143 @@
+// `pacman-sync waybar`: Waybar's custom-module JSON from the local status cache. Waybar runs this often
+// and on every bar start, so it never touches the network and loads nothing beyond the status file.
+import { watch } from 'node:fs';
+import { basename } from 'node:path';
+
+import type { SyncStatus } from '@pacman-sync/shared';
+
+import { DEFAULT_UPDATE_INTERVAL_SECONDS, Environment, loadClientConfig } from '../core/config/client-config';
+import { LastStatus, StateStore } from '../core/config/state-dir';
+
+export interface WaybarOutput {
+  text: string;
+  tooltip: string;
+  /** The status, plus `stale` when the cache is older than three report intervals. */
+  class: string | string[];
+  /** The status (or `unregistered`, `error`), for Waybar's format-icons. */
+  alt: string;
+  percentage: number;
+}
+
+const LABELS: Record<SyncStatus, string> = {
+  in_sync: 'in sync',
+  behind: 'behind',
+  ahead: 'ahead',
+  diverged: 'diverged',
+  unknown: 'unknown',
+  offline: 'offline',
+};
+
+// How close to the target each status is, for bars that pick icons or colours by percentage.
+const PERCENTAGES: Record<SyncStatus, number> = {
+  in_sync: 100,
+  ahead: 75,
+  behind: 50,
+  diverged: 25,
+  unknown: 0,
+  offline: 0,
+};
+
+export function waybarOutput(
+  status: LastStatus | null,
+  options: { now: number; staleAfterMs: number },
+): WaybarOutput {
+  if (status === null) {
+    return {
+      text: 'not registered',
+      tooltip: 'pacman-sync: no status yet (run "pacman-sync register", then "pacman-sync report")',
+      class: 'unregistered',
+      alt: 'unregistered',
+      percentage: 0,
+    };
+  }
+  const age = options.now - Date.parse(status.checked_at);
+  const stale = age > options.staleAfterMs;
+  const lines = [
+    `pacman-sync: ${status.summary ?? LABELS[status.sync_status]}`,
+    `checked ${status.checked_at}`,
+  ];
+  if (stale) lines.push('(not refreshed for a while: is the daemon or tray running?)');
+  return {
+    text: LABELS[status.sync_status],
+    tooltip: lines.join('\n'),
+    class: stale ? [status.sync_status, 'stale'] : status.sync_status,
+    alt: status.sync_status,
+    percentage: PERCENTAGES[status.sync_status],
+  };
+}
+
+function errorOutput(message: string): WaybarOutput {
+  return { text: 'error', tooltip: `pacman-sync: ${message}`, class: 'error', alt: 'error', percentage: 0 };
+}
+
+interface WaybarIo {
+  stdout: { write(text: string): unknown };
+  env: Environment;
+}
+
+function currentLine(store: StateStore, staleAfterMs: number): string {
+  let output: WaybarOutput;
+  try {
+    output = waybarOutput(store.readLastStatus(), { now: Date.now(), staleAfterMs });
+  } catch (error) {
+    output = errorOutput((error as Error).message);
+  }
+  return `${JSON.stringify(output)}\n`;
+}
+
+/**
+ * Prints one line, or with `follow` a line per change of the cache (and when it turns stale) until the
+ * signal aborts. Errors become an `error` line rather than an exit, so the bar shows them.
+ */
+export async function runWaybar(
+  io: WaybarIo,
+  options: { follow: boolean; configFlag: string | null; signal?: AbortSignal },
+): Promise<number> {
+  let intervalSeconds = DEFAULT_UPDATE_INTERVAL_SECONDS;
+  try {
+    intervalSeconds = loadClientConfig({ flag: options.configFlag, env: io.env }).ui.updateInterval;
+  } catch (error) {
+    io.stdout.write(`${JSON.stringify(errorOutput((error as Error).message))}\n`);
+    if (!options.follow) return 0;
+  }
+  const staleAfterMs = 3 * intervalSeconds * 1000;
+  const store = StateStore.fromEnvironment(io.env);
+  let last = currentLine(store, staleAfterMs);
+  io.stdout.write(last);
+  if (!options.follow) return 0;
+
+  await new Promise<void>((resolve) => {
+    const refresh = () => {
+      const line = currentLine(store, staleAfterMs);
+      if (line !== last) io.stdout.write(line);
+      last = line;
+    };
+    const file = basename(store.lastStatusPath);
+    let watcher: ReturnType<typeof watch> | null = null;
+    const startWatching = () => {
+      try {
+        // The directory: the status file is replaced by rename on every write.
+        watcher = watch(store.dir, (_event, name) => {
+          if (name === null || name.toString() === file) refresh();
+        });
+        watcher.on('error', () => undefined);
+      } catch {
+        watcher = null;
+      }
+    };
+    startWatching();
+    // Staleness is a matter of time passing, and a state directory created later needs a watch too.
+    const timer = setInterval(() => {
+      if (!watcher) startWatching();
+      refresh();
+    }, 30_000);
+    const stop = () => {
+      clearInterval(timer);
+      (watcher as ReturnType<typeof watch> | null)?.close();
+      resolve();
+    };
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+  });
+  return 0;
+}
