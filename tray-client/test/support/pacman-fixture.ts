@@ -163,8 +163,17 @@ export class TestRoot {
 
   static create(options: TestRootOptions): TestRoot {
     const testRoot = new TestRoot(mkdtempSync(join(tmpdir(), 'pacman-sync-root-')));
-    for (const dir of [testRoot.dbpath, testRoot.cachedir, testRoot.hookdir])
-      mkdirSync(dir, { recursive: true });
+    try {
+      testRoot.populate(options);
+    } catch (error) {
+      testRoot.destroy();
+      throw error;
+    }
+    return testRoot;
+  }
+
+  private populate(options: TestRootOptions): void {
+    for (const dir of [this.dbpath, this.cachedir, this.hookdir]) mkdirSync(dir, { recursive: true });
     const sections = [
       '[options]',
       'Architecture = auto',
@@ -173,14 +182,13 @@ export class TestRoot {
       '',
     ];
     for (const repository of options.repositories) {
-      testRoot.writeRepository(repository);
-      sections.push(`[${repository.name}]`, `Server = file://${testRoot.repositoryDir(repository.name)}`, '');
+      this.writeRepository(repository);
+      sections.push(`[${repository.name}]`, `Server = file://${this.repositoryDir(repository.name)}`, '');
     }
-    writeFileSync(testRoot.configFile, sections.join('\n'));
-    for (const spec of options.archive ?? []) testRoot.addToArchive(spec);
+    writeFileSync(this.configFile, sections.join('\n'));
+    for (const spec of options.archive ?? []) this.addToArchive(spec);
     // pacman -Sy refuses a configuration without repositories.
-    if (options.repositories.length > 0) testRoot.pacman(['-Sy']);
-    return testRoot;
+    if (options.repositories.length > 0) this.pacman(['-Sy']);
   }
 
   repositoryDir(name: string): string {
