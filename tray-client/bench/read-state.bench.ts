@@ -137,9 +137,12 @@ async function planBench(): Promise<Row[]> {
   const together: number[] = [];
   const separate: number[] = [];
   for (let round = 0; round < PLAN_ROUNDS; round++) {
-    const one = TestRoot.create({ repositories: [{ name: 'arch', packages: specs }] });
-    const many = TestRoot.create({ repositories: [{ name: 'arch', packages: specs }] });
+    const roots: TestRoot[] = [];
     try {
+      const one = TestRoot.create({ repositories: [{ name: 'arch', packages: specs }] });
+      roots.push(one);
+      const many = TestRoot.create({ repositories: [{ name: 'arch', packages: specs }] });
+      roots.push(many);
       const plan: SyncPlan = {
         install: specs.map((spec): PlanItem => ({
           package_name: spec.name,
@@ -171,8 +174,7 @@ async function planBench(): Promise<Row[]> {
       if (one.query().size !== PLAN_SIZE || many.query().size !== PLAN_SIZE)
         throw new Error('plan not applied');
     } finally {
-      one.destroy();
-      many.destroy();
+      for (const root of roots) root.destroy();
     }
   }
   return [
