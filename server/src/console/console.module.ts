@@ -35,7 +35,10 @@ export class ConsoleModule implements OnModuleInit {
       return;
     }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await fastify.register(fastifyStatic, {
+    // Queued, not awaited: awaiting register() here would boot Fastify's plugin tree in the middle of Nest's
+    // init, so the API routes added afterwards would keep Fastify's default error handler and answer
+    // malformed JSON or an oversized body outside the one error shape. Fastify loads it at ready().
+    void fastify.register(fastifyStatic, {
       root: directory,
       prefix: '/',
       wildcard: false,
