@@ -38,7 +38,7 @@ describe('database readers', () => {
     writeDesc(local, 'bar-2-1', '%NAME%\nbar\n\n%VERSION%\n2-1\n\n%DEPENDS%\nfoo>=1\n');
     mkdirSync(join(local, 'half-installed-1-1'));
     writeFileSync(join(local, 'ALPM_DB_VERSION'), '9\n');
-    const packages = readLocalDb(dir).sort((a, b) => a.name.localeCompare(b.name));
+    const packages = readLocalDb(dir)!.sort((a, b) => a.name.localeCompare(b.name));
     expect(packages).toEqual([
       {
         name: 'bar',
@@ -60,7 +60,7 @@ describe('database readers', () => {
   });
 
   it('treats a missing local database as empty and a desc without a name as corrupt', () => {
-    expect(readLocalDb(join(dir, 'nowhere'))).toEqual([]);
+    expect(readLocalDb(join(dir, 'nowhere'))).toBeNull();
     writeDesc(join(dir, 'local'), 'x-1-1', '%VERSION%\n1-1\n');
     expect(() => readLocalDb(dir)).toThrow(/no %NAME% or %VERSION%/);
   });

@@ -42,13 +42,14 @@ export interface LocalDbPackage {
  * Reads pacman's local database (`<dbpath>/local/<name>-<version>/desc`) directly: one small file per
  * package is far cheaper than starting pacman and parsing its human-oriented `-Qi` output.
  */
-export function readLocalDb(dbpath: string): LocalDbPackage[] {
+export function readLocalDb(dbpath: string): LocalDbPackage[] | null {
   const localDir = join(dbpath, 'local');
   let entries: string[];
   try {
     entries = readdirSync(localDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    // No database at all, which is not the same as nothing installed: pacman creates local/ on first use.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
   const packages: LocalDbPackage[] = [];

@@ -99,6 +99,17 @@ describe('PacmanAdapter against the real pacman', () => {
       const state = await root.adapter().readInstalledState();
       expect(state.packages).toEqual([]);
     });
+
+    it('refuses to report a root without a pacman database as empty', async () => {
+      const nowhere = join(root.base, 'not-a-root');
+      const error = await failureOf(
+        root.adapter({ root: nowhere, dbpath: join(nowhere, 'var/lib/pacman') }).readInstalledState(),
+      );
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.message).toBe(
+        `no pacman database at ${nowhere}/var/lib/pacman/local (check [pacman] root and dbpath)`,
+      );
+    });
   });
 
   describe('readRepositories', () => {

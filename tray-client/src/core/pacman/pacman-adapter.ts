@@ -197,6 +197,13 @@ export class PacmanAdapter {
     const [conf, pacmanVersion] = await pending;
     const dbpath = this.dbpath(conf);
     if (dbpath !== guessedDbpath) installed = readLocalDb(dbpath);
+    if (installed === null) {
+      // Reporting an empty system would make the server plan to install everything: refuse instead.
+      throw new PacmanError(
+        'NOT_FOUND',
+        `no pacman database at ${join(dbpath, 'local')} (check [pacman] root and dbpath)`,
+      );
+    }
     const repositoryOf = new Map<string, string>();
     // pacman searches repositories in configuration order, so the first one that has a name provides it.
     for (const repository of conf.repositories) {
@@ -350,7 +357,8 @@ export class PacmanAdapter {
     const repositories = await this.repositoryContents(refresh, conf);
     const cache = this.cacheDirs(conf).flatMap((dir) => listPackageFiles(dir));
     const knownArchitectures = new Map<string, string>();
-    for (const pkg of readLocalDb(this.dbpath(conf))) knownArchitectures.set(pkg.name, pkg.architecture);
+    for (const pkg of readLocalDb(this.dbpath(conf)) ?? [])
+      knownArchitectures.set(pkg.name, pkg.architecture);
     for (const file of cache) knownArchitectures.set(file.name, file.architecture);
     for (const repository of repositories) {
       for (const pkg of repository.packages) knownArchitectures.set(pkg.name, pkg.architecture);
