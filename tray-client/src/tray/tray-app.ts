@@ -1,0 +1,307 @@
+// The GTK tray indicator (DESIGN.md §8): an AppIndicator (StatusNotifierItem) whose icon follows the
+// endpoint's status, and a menu whose items call the backend. It draws and forwards; every decision
+// lives in the backend (the client's core) or in tray-view.ts.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+import { DetailsWindow } from './details-window';
+import {
+  AppIndicator,
+  GioModule,
+  GtkMenuItem,
+  GtkModule,
+  loadAppIndicator,
+  loadGtk,
+  loadNotify,
+  NotifyModule,
+} from './gi';
+import { IncomingSyncRequest, TrayBackend, TrayStatus } from './tray-backend';
+import { detectTrayEnvironment, Environment, TRAY_UNAVAILABLE_EXIT_CODE } from './tray-environment';
+import {
+  actionFailedNotice,
+  describePlan,
+  incomingSyncNotice,
+  MENU_ITEMS,
+  MenuAction,
+  Notice,
+  oneLine,
+  operationFinishedNotice,
+  TRAY_TITLE,
+  trayView,
+} from './tray-view';
+
+export interface TrayOptions {
+  env?: Environment;
+  /** Desktop notifications (the config's `[ui] show_notifications`). */
+  notifications?: boolean;
+  /** Where diagnostics go; stderr by default. */
+  log?: (line: string) => void;
+}
+
+/** What runTray hands to a caller that needs the widgets (the e2e fixture takes screenshots). */
+export interface TrayHandle {
+  readonly detailsWindow: DetailsWindow;
+  quit(): void;
+}
+
+/**
+ * Runs the tray until Quit (exit code 0). Without a display or a tray host it prints why and returns
+ * TRAY_UNAVAILABLE_EXIT_CODE (5) without touching the backend; `pacman-sync tray --headless` checks
+ * detectTrayEnvironment() first and runs the daemon instead.
+ */
+export async function runTray(
+  backend: TrayBackend,
+  options: TrayOptions = {},
+  onStarted?: (handle: TrayHandle) => void,
+): Promise<number> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const environment = await detectTrayEnvironment(options.env ?? process.env);
+  if (!environment.ok) {
+    log(`pacman-sync: cannot show the tray: ${environment.reason}`);
+    return TRAY_UNAVAILABLE_EXIT_CODE;
+  }
+  const { Gtk, Gio } = loadGtk();
+  const tray = new TrayApp(Gtk, Gio, backend, new Notifier(options.notifications ?? true, log), log);
+  const stopped = new Promise<number>((resolve) => tray.start(resolve));
+  const onSignal = () => tray.quit();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  onStarted?.({ detailsWindow: tray.detailsWindow, quit: () => tray.quit() });
+  try {
+    // Gtk.main() blocks, running libuv inside GLib's loop, until Gtk.mainQuit(). Called from a microtask
+    // (as here, after an await) node-gtk 4.1 defers it into a timer callback, and on Node 20 every
+    // JavaScript timer then stops firing (measured: the backend's polls never ran). From a setImmediate
+    // callback timers, fetch and D-Bus all run, and an idle tray used 2 ms of CPU in 3 s.
+    setImmediate(() => Gtk.main());
+    return await stopped;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+class TrayApp {
+  readonly detailsWindow: DetailsWindow;
+  private indicator!: AppIndicator;
+  private statusItem!: GtkMenuItem;
+  private readonly actionItems = new Map<MenuAction, GtkMenuItem>();
+  private readonly unsubscribe: Array<() => void> = [];
+  /** An action the user started and the backend has not finished: its items stay insensitive meanwhile. */
+  private pendingAction = false;
+  private shown = { icon: '', statusLine: '', sensitive: '' };
+  private resolveExit: ((code: number) => void) | null = null;
+
+  constructor(
+    private readonly Gtk: GtkModule,
+    private readonly Gio: GioModule,
+    private readonly backend: TrayBackend,
+    private readonly notifier: Notifier,
+    private readonly log: (line: string) => void,
+  ) {
+    this.detailsWindow = new DetailsWindow(Gtk);
+  }
+
+  start(resolveExit: (code: number) => void): void {
+    this.resolveExit = resolveExit;
+    const AppIndicator3 = loadAppIndicator();
+    const first = trayView(this.backend.current(), this.backend.consoleUrl() !== null);
+    this.indicator = AppIndicator3.Indicator.new(
+      TRAY_TITLE,
+      first.icon,
+      AppIndicator3.IndicatorCategory.APPLICATION_STATUS,
+    );
+    this.indicator.setTitle(TRAY_TITLE);
+    this.indicator.setStatus(AppIndicator3.IndicatorStatus.ACTIVE);
+    this.indicator.setMenu(this.buildMenu());
+    this.render(this.backend.current());
+    this.unsubscribe.push(
+      this.backend.onChange((status) => this.render(status)),
+      this.backend.onOperationFinished((operation) =>
+        this.notifier.notify(operationFinishedNotice(operation)),
+      ),
+      this.backend.onIncomingSync((request) => this.confirmIncomingSync(request)),
+    );
+  }
+
+  quit(): void {
+    if (!this.resolveExit) return;
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+    this.detailsWindow.destroy();
+    this.Gtk.mainQuit();
+    this.resolveExit(0);
+    this.resolveExit = null;
+  }
+
+  private buildMenu() {
+    const Gtk = this.Gtk;
+    const menu = new Gtk.Menu();
+    this.statusItem = new Gtk.MenuItem({ label: '' });
+    this.statusItem.setSensitive(false);
+    menu.append(this.statusItem);
+    menu.append(new Gtk.SeparatorMenuItem());
+    for (const { action, label } of MENU_ITEMS) {
+      if (action === 'quit') menu.append(new Gtk.SeparatorMenuItem());
+      const item = new Gtk.MenuItem({ label });
+      item.on('activate', () => this.activate(action));
+      this.actionItems.set(action, item);
+      menu.append(item);
+    }
+    menu.showAll();
+    return menu;
+  }
+
+  /** Copies the view onto the widgets, touching only what changed: each change is D-Bus traffic. */
+  private render(status: TrayStatus): void {
+    const view = trayView(status, this.backend.consoleUrl() !== null);
+    if (this.pendingAction) view.sensitive.syncNow = view.sensitive.setLatest = view.sensitive.revert = false;
+    if (view.icon !== this.shown.icon) {
+      this.indicator.setIconFull(view.icon, view.statusLine);
+      this.shown.icon = view.icon;
+    }
+    if (view.statusLine !== this.shown.statusLine) {
+      this.statusItem.setLabel(view.statusLine);
+      this.shown.statusLine = view.statusLine;
+    }
+    const sensitive = JSON.stringify(view.sensitive);
+    if (sensitive !== this.shown.sensitive) {
+      for (const [action, item] of this.actionItems) item.setSensitive(view.sensitive[action]);
+      this.shown.sensitive = sensitive;
+    }
+  }
+
+  private activate(action: MenuAction): void {
+    switch (action) {
+      case 'syncNow':
+        return this.runAction('Sync', () => this.backend.syncNow());
+      case 'setLatest':
+        return this.runAction('Set as latest', () => this.backend.setLatest());
+      case 'revert':
+        return this.runAction('Revert', () => this.backend.revert());
+      case 'showDetails':
+        return void this.showDetails();
+      case 'openConsole':
+        return this.openConsole();
+      case 'settings':
+        return this.openSettings();
+      case 'quit':
+        return this.quit();
+    }
+  }
+
+  private runAction(label: string, action: () => Promise<void>): void {
+    if (this.pendingAction) return;
+    this.pendingAction = true;
+    this.render(this.backend.current());
+    action()
+      .catch((error: unknown) => {
+        this.log(`pacman-sync: ${label} failed: ${(error as Error).message ?? String(error)}`);
+        this.notifier.notify(actionFailedNotice(label, error));
+      })
+      .finally(() => {
+        this.pendingAction = false;
+        if (this.resolveExit) this.render(this.backend.current());
+      });
+  }
+
+  private async showDetails(): Promise<void> {
+    this.detailsWindow.showLoading();
+    try {
+      const details = await this.backend.details();
+      if (this.resolveExit) this.detailsWindow.show(details);
+    } catch (error) {
+      if (this.resolveExit) this.detailsWindow.showError((error as Error).message ?? String(error));
+    }
+  }
+
+  private openConsole(): void {
+    const url = this.backend.consoleUrl();
+    if (!url) return;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return this.notifier.notify(actionFailedNotice('Open console', new Error(`not a URL: ${url}`)));
+    }
+    // The URL comes from config; only a web address may go to the desktop's URI launcher.
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      return this.notifier.notify(actionFailedNotice('Open console', new Error(`not a web address: ${url}`)));
+    }
+    this.launch('Open console', parsed.href);
+  }
+
+  private openSettings(): void {
+    const path = this.backend.configPath();
+    if (!existsSync(path)) {
+      return this.notifier.notify(
+        actionFailedNotice(
+          'Settings',
+          new Error(`${path} does not exist yet; run "pacman-sync register" first`),
+        ),
+      );
+    }
+    this.launch('Settings', pathToFileURL(path).href);
+  }
+
+  /** The desktop's default handler (xdg-open's choice) through GIO: no shell, no child process of ours. */
+  private launch(label: string, uri: string): void {
+    try {
+      this.Gio.AppInfo.launchDefaultForUri(uri, null);
+    } catch (error) {
+      this.log(`pacman-sync: ${label}: cannot open ${uri}: ${(error as Error).message}`);
+      this.notifier.notify(actionFailedNotice(label, error));
+    }
+  }
+
+  private confirmIncomingSync(request: IncomingSyncRequest): Promise<boolean> {
+    this.notifier.notify(incomingSyncNotice(request));
+    const Gtk = this.Gtk;
+    return new Promise<boolean>((resolve) => {
+      const dialog = new Gtk.MessageDialog({
+        title: 'pacman-sync: sync requested',
+        messageType: Gtk.MessageType.QUESTION,
+        buttons: Gtk.ButtonsType.NONE,
+        text: 'Apply the requested sync to this machine?',
+        secondaryText: `${oneLine(request.requestedBy)} asks to sync this machine to the pool's target: ${describePlan(request.plan)}.`,
+      });
+      dialog.addButton('Not now', Gtk.ResponseType.REJECT);
+      dialog.addButton('Apply', Gtk.ResponseType.ACCEPT);
+      dialog.setDefaultResponse(Gtk.ResponseType.REJECT);
+      dialog.on('response', (responseId: number) => {
+        dialog.destroy();
+        resolve(responseId === Gtk.ResponseType.ACCEPT);
+      });
+      dialog.showAll();
+      dialog.present();
+    });
+  }
+}
+
+/**
+ * libnotify, guarded: with no notification daemon on the bus (a bare session, a test) showing fails,
+ * and a tray must not die for a missing popup. The failure is logged once, not per notification.
+ */
+class Notifier {
+  private notify_: NotifyModule | null = null;
+  private reportedFailure = false;
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly log: (line: string) => void,
+  ) {
+    if (!enabled) return;
+    this.notify_ = loadNotify();
+    if (this.notify_ && !this.notify_.init(TRAY_TITLE)) this.notify_ = null;
+    if (!this.notify_) log('pacman-sync: desktop notifications are unavailable (libnotify not found)');
+  }
+
+  notify(notice: Notice): void {
+    if (!this.enabled || !this.notify_) return;
+    try {
+      this.notify_.Notification.new(notice.summary, notice.body, notice.icon).show();
+    } catch (error) {
+      if (this.reportedFailure) return;
+      this.reportedFailure = true;
+      this.log(`pacman-sync: cannot show notifications: ${(error as Error).message}`);
+    }
+  }
+}

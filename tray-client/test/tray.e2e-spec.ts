@@ -1,0 +1,332 @@
+// The GTK tray end to end: the real tray (node-gtk, libayatana-appindicator) in a child process, shown
+// by a real StatusNotifier host on a private session bus under Xvfb, clicked over dbusmenu as a panel
+// does, its actions reaching a real HTTP server. Run with `npm run test:tray -w tray-client`.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { SyncPlan } from '@pacman-sync/shared';
+
+import { DETAILS_WINDOW_TITLE } from '../src/tray/details-window';
+import { TRAY_UNAVAILABLE_EXIT_CODE } from '../src/tray/tray-environment';
+import { MENU_ITEMS, STATE_PRESENTATION, TRAY_TITLE } from '../src/tray/tray-view';
+import { HttpTestServer, json, RecordedRequest } from './support/http-test-server';
+import { FakeEndpoint, FakeOperation } from './support/http-tray-backend';
+import { requireTrayTestSession, StatusNotifierHost, TrayItem } from './support/status-notifier-host';
+import { TrayProcess } from './support/tray-process';
+
+const ENDPOINT_ID = '7b1c7a3e-5d0f-4f57-9a57-3f1f2c7e9d11';
+const SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'screenshots', 'tray-details.png');
+const CONFIRM_TITLE = 'pacman-sync: sync requested';
+
+const plan: SyncPlan = {
+  install: [
+    {
+      package_name: 'ripgrep',
+      from_version: null,
+      to_version: '14.1.1-1',
+      wanted_version: '14.1.1-1',
+      install_reason: 'explicit',
+      source: 'repository',
+      repository: 'extra',
+    },
+  ],
+  upgrade: [
+    {
+      package_name: 'linux-firmware',
+      from_version: '20241017.b4f0742e-1',
+      to_version: '20241111.b5885ec5-1',
+      wanted_version: '20241111.b5885ec5-1',
+      install_reason: 'explicit',
+      source: 'cache',
+      repository: null,
+    },
+  ],
+  downgrade: [
+    {
+      package_name: 'mesa',
+      from_version: '1:24.3.1-1',
+      to_version: '1:24.2.8-1',
+      wanted_version: '1:24.2.8-1',
+      install_reason: 'dependency',
+      source: 'archive',
+      repository: null,
+    },
+  ],
+  remove: [],
+  unavailable: [
+    { package_name: 'zoom', wanted_version: '6.2.11-1', installed_version: null, available_versions: [] },
+  ],
+  substituted: [],
+  kept_extra: [],
+};
+
+/** The little fleet server the test double of the core talks to. */
+class FakeFleet {
+  endpoint: FakeEndpoint = {
+    id: ENDPOINT_ID,
+    name: 'lab-workstation-03',
+    pool_name: 'lab',
+    sync_status: 'in_sync',
+    summary: 'matches the pool target',
+    can_revert: true,
+  };
+  operations: FakeOperation[] = [
+    {
+      id: 'op-1',
+      operation_type: 'set_latest',
+      status: 'completed',
+      created_at: '2026-11-30T08:12:00Z',
+      message: 'target set from lab-workstation-01',
+      requested_by: 'admin',
+      plan: null,
+    },
+  ];
+  /** Answer for the next action POST, to test failures (e.g. 409 SYNC_CONFLICT). */
+  actionFailure: { status: number; code: string; message: string } | null = null;
+
+  route(request: RecordedRequest, response: import('node:http').ServerResponse): void {
+    const url = new URL(request.url, 'http://fleet');
+    const base = `/api/endpoints/${ENDPOINT_ID}`;
+    if (request.method === 'GET' && url.pathname === base) return json(response, 200, this.endpoint);
+    if (request.method === 'GET' && url.pathname === `${base}/plan`) return json(response, 200, plan);
+    if (request.method === 'GET' && url.pathname === '/api/operations') {
+      const items = this.operations.filter(() => url.searchParams.get('endpoint_id') === ENDPOINT_ID);
+      return json(response, 200, { items, total: items.length });
+    }
+    const action = new RegExp(`^${base}/(sync|set-latest|revert)$`).exec(url.pathname);
+    if (request.method === 'POST' && action) {
+      if (this.actionFailure) {
+        const { status, code, message } = this.actionFailure;
+        return json(response, status, {
+          error: { code, message, details: null, timestamp: new Date().toISOString() },
+        });
+      }
+      return json(response, 202, { id: `op-${this.operations.length + 1}`, status: 'pending' });
+    }
+    const claim = /^\/api\/operations\/([\w-]+)\/(claim|cancel)$/.exec(url.pathname);
+    if (request.method === 'POST' && claim) {
+      const operation = this.operations.find((candidate) => candidate.id === claim[1]);
+      if (operation) operation.status = claim[2] === 'claim' ? 'in_progress' : 'cancelled';
+      return json(response, operation ? 200 : 404, operation ?? { error: { code: 'NOT_FOUND' } });
+    }
+    json(response, 404, { error: { code: 'NOT_FOUND', message: `${request.method} ${url.pathname}` } });
+  }
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function posts(server: HttpTestServer, path: string): RecordedRequest[] {
+  return server.requests.filter((request) => request.method === 'POST' && request.url === path);
+}
+
+describe('the tray under a real StatusNotifier host', () => {
+  let host: StatusNotifierHost;
+  let server: HttpTestServer;
+  let fleet: FakeFleet;
+  let tray: TrayProcess;
+  let item: TrayItem;
+  let configFile: string;
+
+  beforeAll(async () => {
+    requireTrayTestSession();
+    host = await StatusNotifierHost.start();
+    fleet = new FakeFleet();
+    server = await HttpTestServer.start();
+    server.otherwise((request, response) => fleet.route(request, response));
+    const configDir = join(__dirname, '..', '..', 'test-output', 'tray-e2e');
+    mkdirSync(configDir, { recursive: true });
+    configFile = join(configDir, 'client.conf');
+    writeFileSync(configFile, '[server]\nurl = http://127.0.0.1:9\n');
+    tray = TrayProcess.start({
+      ...process.env,
+      TRAY_FIXTURE_SERVER: server.url,
+      TRAY_FIXTURE_ENDPOINT: ENDPOINT_ID,
+      TRAY_FIXTURE_CONFIG: configFile,
+      TRAY_FIXTURE_POLL_MS: '100',
+    });
+    await tray.waitFor('started');
+    item = await host.waitForItem();
+  });
+
+  afterAll(async () => {
+    await tray?.stop();
+    await server?.close();
+    await host?.close();
+  });
+
+  it('registers an item titled pacman-sync, Active, with the icon of its status', async () => {
+    expect(await item.property('Title')).toBe(TRAY_TITLE);
+    expect(await item.property('Status')).toBe('Active');
+    expect(await item.property('Category')).toBe('ApplicationStatus');
+    expect(await item.waitForProperty('IconName', (icon) => icon === STATE_PRESENTATION.in_sync.icon)).toBe(
+      'emblem-default',
+    );
+  });
+
+  it('shows the status line and the menu of DESIGN.md §8 in order', async () => {
+    await item.waitForEntry('In sync: matches the pool target', (entry) => !entry.enabled);
+    const labels = (await item.menu())
+      .filter((entry) => entry.type !== 'separator')
+      .map((entry) => entry.label);
+    expect(labels).toEqual([
+      'In sync: matches the pool target',
+      'Sync now',
+      'Set as latest',
+      'Revert',
+      'Show details',
+      'Open console',
+      'Settings',
+      'Quit',
+    ]);
+    expect(labels.slice(1)).toEqual(MENU_ITEMS.map((entry) => entry.label));
+    // In sync: nothing to sync, everything else available.
+    expect((await item.entry('Sync now')).enabled).toBe(false);
+    expect((await item.entry('Set as latest')).enabled).toBe(true);
+  });
+
+  it('follows a status change pushed by the core: icon, status line and Sync now', async () => {
+    fleet.endpoint = { ...fleet.endpoint, sync_status: 'behind', summary: '3 packages behind the target' };
+    expect(await item.waitForProperty('IconName', (icon) => icon !== 'emblem-default')).toBe(
+      'software-update-available',
+    );
+    await item.waitForEntry('Behind: 3 packages behind the target', (entry) => !entry.enabled);
+    expect((await item.waitForEntry('Sync now', (entry) => entry.enabled)).enabled).toBe(true);
+  });
+
+  it('clicking Sync now in the panel makes the server receive POST /api/endpoints/{id}/sync', async () => {
+    const before = posts(server, `/api/endpoints/${ENDPOINT_ID}/sync`).length;
+    await item.click('Sync now');
+    await until(
+      'the sync request',
+      () => posts(server, `/api/endpoints/${ENDPOINT_ID}/sync`).length > before,
+    );
+    expect(posts(server, `/api/endpoints/${ENDPOINT_ID}/sync`)).toHaveLength(before + 1);
+  });
+
+  it('disables Sync now, Set as latest and Revert while syncing, and enables them after', async () => {
+    fleet.endpoint = { ...fleet.endpoint, sync_status: 'syncing', summary: 'installing 3 packages' };
+    expect(await item.waitForProperty('IconName', (icon) => icon === 'emblem-synchronizing')).toBe(
+      'emblem-synchronizing',
+    );
+    for (const label of ['Sync now', 'Set as latest', 'Revert']) {
+      expect((await item.waitForEntry(label, (entry) => !entry.enabled)).enabled).toBe(false);
+    }
+    expect((await item.entry('Show details')).enabled).toBe(true);
+    fleet.endpoint = { ...fleet.endpoint, sync_status: 'diverged', summary: '2 newer, 1 missing' };
+    expect(await item.waitForProperty('IconName', (icon) => icon !== 'emblem-synchronizing')).toBe(
+      'dialog-warning',
+    );
+    expect((await item.waitForEntry('Revert', (entry) => entry.enabled)).enabled).toBe(true);
+  });
+
+  it('survives a refused action (409 SYNC_CONFLICT) and keeps serving clicks', async () => {
+    fleet.actionFailure = { status: 409, code: 'SYNC_CONFLICT', message: 'a sync is already pending' };
+    const path = `/api/endpoints/${ENDPOINT_ID}/revert`;
+    await item.click('Revert');
+    await until('the refused revert', () => posts(server, path).length === 1);
+    await until('the failure logged', () => tray.stderr.includes('Revert failed: a sync is already pending'));
+    fleet.actionFailure = null;
+    await item.waitForEntry('Revert', (entry) => entry.enabled);
+    await item.click('Revert');
+    await until('the second revert', () => posts(server, path).length === 2);
+    expect(tray.events.some((event) => event.event === 'exit')).toBe(false);
+  });
+
+  it('Show details opens a window with the plan and the operations (screenshot)', async () => {
+    await item.click('Show details');
+    const shot = await tray.request(
+      { cmd: 'screenshot', title: DETAILS_WINDOW_TITLE, path: SCREENSHOT },
+      'screenshot',
+    );
+    expect(shot.width).toBeGreaterThan(300);
+    expect(shot.height).toBeGreaterThan(200);
+    const png = readFileSync(SCREENSHOT);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(shot.width);
+    expect(server.requests.some((request) => request.url === `/api/endpoints/${ENDPOINT_ID}/plan`)).toBe(
+      true,
+    );
+    // Reopening reuses the one window instead of stacking a second.
+    await item.click('Show details');
+    const { titles } = await tray.request({ cmd: 'windows' }, 'windows');
+    expect((titles as string[]).filter((title) => title === DETAILS_WINDOW_TITLE)).toHaveLength(1);
+  });
+
+  it('asks before applying an incoming sync and claims it only when the user accepts', async () => {
+    const incoming = (id: string): FakeOperation => ({
+      id,
+      operation_type: 'sync',
+      status: 'pending',
+      created_at: new Date().toISOString(),
+      message: null,
+      requested_by: 'admin from the console',
+      plan,
+    });
+    fleet.operations.push(incoming('op-incoming-1'));
+    await tray.request({ cmd: 'dialog', title: CONFIRM_TITLE, accept: false }, 'dialog');
+    await until('the decline', () => posts(server, '/api/operations/op-incoming-1/cancel').length === 1);
+    expect(posts(server, '/api/operations/op-incoming-1/claim')).toHaveLength(0);
+
+    fleet.operations.push(incoming('op-incoming-2'));
+    await tray.request({ cmd: 'dialog', title: CONFIRM_TITLE, accept: true }, 'dialog');
+    await until('the claim', () => posts(server, '/api/operations/op-incoming-2/claim').length === 1);
+    expect(posts(server, '/api/operations/op-incoming-2/cancel')).toHaveLength(0);
+  });
+
+  it('notifies a finished operation without a notification daemon and without crashing', async () => {
+    const running = fleet.operations.find((operation) => operation.id === 'op-incoming-2')!;
+    running.status = 'completed';
+    running.message = '3 packages changed';
+    await until('the notification attempt', () => tray.stderr.includes('cannot show notifications'));
+    expect(tray.events.some((event) => event.event === 'exit')).toBe(false);
+    expect(await item.property('Status')).toBe('Active');
+  });
+
+  it('Quit in the menu ends the tray with exit code 0', async () => {
+    await item.click('Quit');
+    expect(await tray.exited).toBe(0);
+    expect(tray.events.find((event) => event.event === 'exit')).toEqual({ event: 'exit', code: 0 });
+  });
+});
+
+describe('the tray where it cannot be shown', () => {
+  beforeAll(() => requireTrayTestSession());
+
+  it('without a display: says so and exits with code 5', async () => {
+    const env = { ...process.env };
+    delete env.DISPLAY;
+    delete env.WAYLAND_DISPLAY;
+    const tray = TrayProcess.start(env);
+    expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
+    expect(tray.stderr).toContain('cannot show the tray: no graphical display');
+  });
+
+  it('with a display GTK cannot open: says so and exits with code 5', async () => {
+    const tray = TrayProcess.start({ ...process.env, DISPLAY: ':4711' });
+    expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
+    expect(tray.stderr).toContain('GTK cannot open the display :4711');
+  });
+
+  it('without a tray host on the session bus: says so and exits with code 5', async () => {
+    // A fresh session bus of its own, on which nobody owns org.kde.StatusNotifierWatcher.
+    const tray = TrayProcess.start(process.env, { wrapper: ['dbus-run-session', '--'] });
+    expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
+    expect(tray.stderr).toContain('no system tray: nothing owns org.kde.StatusNotifierWatcher');
+  });
+
+  it('without a session bus at all: says so and exits with code 5', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: '/nonexistent' };
+    delete env.DBUS_SESSION_BUS_ADDRESS;
+    const tray = TrayProcess.start(env);
+    expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
+    expect(tray.stderr).toContain('no D-Bus session bus');
+  });
+});
