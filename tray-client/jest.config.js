@@ -6,6 +6,7 @@ module.exports = {
     '<rootDir>/src/**/*.spec.ts',
     '<rootDir>/src/**/*.integration-spec.ts',
     '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/test/fleet.e2e-spec.ts',
   ],
   // Integration tests drive a real pacman; a throwaway root takes a moment to build.
   testTimeout: 60000,

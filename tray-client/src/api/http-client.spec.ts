@@ -118,7 +118,7 @@ describe('HttpClient against a real HTTP server', () => {
     server.answer(apiError(429, 'RATE_LIMITED'), reply(200, { ok: true }));
     await client().get('/pools');
     // 429 is answered without server work, so even a non-idempotent request may be sent again.
-    server.answer((request, response) => {
+    server.answer((_request, response) => {
       json(response, 429, { error: { code: 'RATE_LIMITED', message: 'slow down' } }, { 'retry-after': '7' });
     });
     server.answer(reply(201, { id: ENDPOINT_ID }));

@@ -55,7 +55,6 @@ export function exitCodeFor(error: unknown): number {
   }
   if (
     error instanceof RefusedError ||
-    error instanceof ClientError ||
     error instanceof UnsafePlanError ||
     error instanceof UnsafeTargetError
   ) {

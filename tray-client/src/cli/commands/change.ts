@@ -57,7 +57,8 @@ function changeCommand(kind: PlanKind): Command {
         else for (const line of formatPlan(plan, title)) context.out(line);
       }
       if (values['dry-run']) return EXIT.OK;
-      if (planChangeCount(plan) === 0 && !pending) {
+      // Unavailable packages are the server's to judge (SYNC_CONFLICT under conflict_resolution=manual).
+      if (planChangeCount(plan) === 0 && plan.unavailable.length === 0 && !pending) {
         if (context.json) context.emit({ kind, changed: false, plan });
         else context.out(kind === 'sync' ? 'already matches the pool target' : 'nothing to revert');
         return EXIT.OK;

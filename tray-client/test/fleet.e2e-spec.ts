@@ -1,0 +1,227 @@
+// The whole product on one machine: the REAL server (in-process, on SQLite, listening on a real port)
+// and three endpoint clients, each with its own pacman root, driven through the CLI's main() exactly as a
+// user types the commands. pacman is the real binary; nothing is mocked.
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+
+import type { SyncPlan } from '@pacman-sync/shared';
+
+// eslint-disable-next-line no-restricted-imports -- the fleet test runs the real server, started in-process
+import { startTestApp, TestApp } from '../../server/test/support/test-app';
+import { TestClient } from './support/cli-harness';
+import {
+  ARCH_REPO,
+  MANJARO_REPO,
+  app1,
+  app2,
+  clash,
+  extra,
+  libx1,
+  libx2,
+  tool10,
+  tool11,
+} from './support/packages';
+import { requirePacmanTools, TestRoot } from './support/pacman-fixture';
+
+jest.setTimeout(120_000);
+
+describe('a fleet of three endpoints against the real server', () => {
+  let server: TestApp;
+  let serverUrl: string;
+  let poolId: string;
+  let rootA: TestRoot;
+  let rootB: TestRoot;
+  let rootC: TestRoot;
+  let a: TestClient;
+  let b: TestClient;
+  let c: TestClient;
+
+  beforeAll(async () => {
+    requirePacmanTools();
+    server = await startTestApp();
+    await server.app.listen(0, '127.0.0.1');
+    serverUrl = `http://127.0.0.1:${(server.app.getHttpServer().address() as AddressInfo).port}`;
+    const pool = await server.http.post('/api/pools').send({
+      name: 'lab',
+      sync_policy: {
+        auto_sync: false,
+        exclude_packages: ['tool*'],
+        include_aur: false,
+        remove_extra: false,
+        conflict_resolution: 'manual',
+      },
+    });
+    expect(pool.status).toBe(201);
+    poolId = pool.body.id;
+    const enrollment = await server.tokenFor('admin');
+
+    // A is the reference machine; B lags on the Manjaro versions; C has only the Manjaro repository.
+    rootA = TestRoot.create({ repositories: [ARCH_REPO, MANJARO_REPO] });
+    rootA.install([libx2, app2, tool11, extra], { asdeps: ['libx'] });
+    rootB = TestRoot.create({ repositories: [ARCH_REPO, MANJARO_REPO] });
+    rootB.install([libx1, app1, tool10], { asdeps: ['libx'] });
+    rootC = TestRoot.create({ repositories: [MANJARO_REPO] });
+    rootC.install([libx1]);
+    const options = { serverUrl, apiKey: enrollment, poolId };
+    a = new TestClient('client-a', rootA, options);
+    b = new TestClient('client-b', rootB, options);
+    c = new TestClient('client-c', rootC, options);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    for (const client of [a, b, c]) client?.destroy();
+    for (const root of [rootA, rootB, rootC]) root?.destroy();
+  });
+
+  it('registers every client, stores its token 0600, and reports full state once, then only hashes', async () => {
+    for (const client of [a, b, c]) {
+      const registered = (await client.expect(['register', '--json'])).json<{ endpoint: { id: string } }>();
+      expect(registered.endpoint.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(statSync(`${client.stateDir}/endpoint.json`).mode & 0o777).toBe(0o600);
+    }
+    const again = await a.run(['register']);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/already registered/);
+
+    const first = (await a.expect(['report', '--json'])).json<{
+      state: { sent: string };
+      repositories: { sent: string };
+    }>();
+    expect(first.state.sent).toBe('full');
+    expect(first.repositories.sent).toBe('full');
+    const second = (await a.expect(['report', '--json'])).json<{
+      state: { sent: string };
+      repositories: { sent: string };
+    }>();
+    expect(second.state.sent).toBe('hash');
+    expect(second.repositories.sent).toBe('hash');
+    await b.expect(['report']);
+    await c.expect(['report']);
+  });
+
+  it('makes A the pool target through the CLI', async () => {
+    const result = (await a.expect(['set-latest', '--json'])).json<{
+      operation: { operation_type: string };
+    }>();
+    expect(result.operation.operation_type).toBe('set_latest');
+    const status = (await a.expect(['status', '--json'])).json<{ endpoint: { sync_status: string } }>();
+    expect(status.endpoint.sync_status).toBe('in_sync');
+    const waybar = await a.expect(['waybar']);
+    expect(JSON.parse(waybar.stdout)).toMatchObject({ alt: 'in_sync', class: 'in_sync', percentage: 100 });
+  });
+
+  it('refuses to sync without a terminal and without --yes, changing nothing', async () => {
+    const before = rootB.query();
+    const refused = await b.run(['sync']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/without a terminal.*--yes/);
+    expect(rootB.query()).toEqual(before);
+    const dryRun = await b.expect(['sync', '--dry-run', '--json']);
+    const plan = dryRun.json<{ plan: SyncPlan }>().plan;
+    expect(plan.upgrade.map((item) => item.package_name).sort()).toEqual(['app', 'libx']);
+    expect(plan.install.map((item) => item.package_name)).toEqual(['extra']);
+    expect(rootB.query()).toEqual(before);
+  });
+
+  it('syncs B to A in one pacman transaction, keeping the excluded package', async () => {
+    const transactionsBefore = rootB.transactionCount();
+    const result = (await b.expect(['sync', '--yes', '--json'])).json<{
+      operation: { status: string };
+      sync_status: string;
+    }>();
+    expect(result.operation.status).toBe('completed');
+    const installed = rootB.query();
+    const reference = rootA.query();
+    // tool* is excluded by the pool: B keeps its own tool.
+    expect(installed.get('tool')).toBe(tool10.version);
+    reference.delete('tool');
+    installed.delete('tool');
+    expect(installed).toEqual(reference);
+    // One -U transaction, then the install reasons (pacman -D is logged as no transaction).
+    expect(rootB.transactionCount() - transactionsBefore).toBe(1);
+    expect(rootB.query('-Qd').has('libx')).toBe(true);
+    expect(result.sync_status).toBe('in_sync');
+  });
+
+  it('refuses C’s sync with SYNC_CONFLICT (exit 3) while its repositories cannot deliver the target', async () => {
+    const before = rootC.query();
+    const refused = await c.run(['sync', '--yes', '--json']);
+    expect(refused.code).toBe(3);
+    const error = refused.json<{ error: { code: string; details: { conflicting_packages: string[] } } }>()
+      .error;
+    expect(error.code).toBe('SYNC_CONFLICT');
+    expect(error.details.conflicting_packages.sort()).toEqual(['app', 'extra', 'libx']);
+    expect(rootC.query()).toEqual(before);
+  });
+
+  it('syncs C with conflict_resolution=newest: the closest versions it can get, the rest left unavailable', async () => {
+    const update = await server.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { conflict_resolution: 'newest' } });
+    expect(update.status).toBe(200);
+    const dryRun = (await c.expect(['plan', '--json'])).json<{ plan: SyncPlan }>().plan;
+    await c.expect(['sync', '--yes']);
+    const installed = rootC.query();
+    const reference = rootA.query();
+    reference.delete('tool');
+    for (const item of dryRun.substituted) reference.set(item.package_name, item.to_version);
+    for (const item of dryRun.unavailable) reference.delete(item.package_name);
+    expect(dryRun.unavailable.map((item) => item.package_name)).toEqual(['extra']);
+    expect(installed).toEqual(reference);
+    expect(installed.get('app')).toBe(app1.version);
+  });
+
+  it('reverts B to the package set it had before its sync', async () => {
+    await b.expect(['revert', '--yes']);
+    expect(rootB.query()).toEqual(
+      new Map([
+        ['app', app1.version],
+        ['libx', libx1.version],
+        ['tool', tool10.version],
+      ]),
+    );
+  });
+
+  it('with auto_sync, a new target reaches B through one daemon cycle', async () => {
+    const update = await server.http.put(`/api/pools/${poolId}`).send({ sync_policy: { auto_sync: true } });
+    expect(update.status).toBe(200);
+    rootA.install([clash]);
+    await a.expect(['set-latest']);
+    const cycle = (await b.expect(['daemon', '--once', '--json'])).json<{
+      executed: Array<{ operation_type: string; status: string }>;
+      left: string[];
+    }>();
+    expect(cycle.executed).toEqual([
+      expect.objectContaining({ operation_type: 'sync', status: 'completed' }),
+    ]);
+    expect(cycle.left).toEqual([]);
+    const installed = rootB.query();
+    expect(installed.get('clash')).toBe(clash.version);
+    expect(installed.get('libx')).toBe(libx2.version);
+    expect(installed.get('tool')).toBe(tool10.version);
+    expect(installed.get('tool')).not.toBe(tool11.version);
+    const status = (await b.expect(['status', '--json'])).json<{ endpoint: { sync_status: string } }>();
+    expect(status.endpoint.sync_status).toBe('in_sync');
+  });
+
+  it('answers from the cache when the server is gone: status exits 4, Waybar still prints', async () => {
+    const offline = new TestClient('client-offline', rootB, { serverUrl: 'http://127.0.0.1:9', poolId });
+    try {
+      // Borrow B's registration, as if B's server had vanished.
+      cpSync(b.stateDir, offline.stateDir, { recursive: true });
+      const credentials = JSON.parse(readFileSync(`${offline.stateDir}/endpoint.json`, 'utf8'));
+      writeFileSync(
+        `${offline.stateDir}/endpoint.json`,
+        JSON.stringify({ ...credentials, server_url: 'http://127.0.0.1:9' }),
+      );
+      const status = await offline.run(['status']);
+      expect(status.code).toBe(4);
+      expect(status.stdout).toMatch(/server unreachable.*\n.*status: +in_sync/);
+      const waybar = await offline.expect(['waybar']);
+      expect(JSON.parse(waybar.stdout).alt).toBe('in_sync');
+    } finally {
+      offline.destroy();
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+import { CliDependencies } from '../../src/cli/context';
+import { main } from '../../src/main';
+import { TestRoot } from './pacman-fixture';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed, for --json runs. */
+  json: <T = Record<string, unknown>>() => T;
+}
+
+/**
+ * One endpoint client as a user runs it: its own XDG directories (config, token, status cache, private
+ * sync databases), its client.conf pointing pacman at a throwaway root, and the CLI's main() called
+ * in-process with real arguments and captured output. stdin and stdout are not terminals.
+ */
+export class TestClient {
+  readonly home: string;
+  readonly env: Record<string, string>;
+
+  constructor(
+    readonly name: string,
+    readonly root: TestRoot,
+    options: { serverUrl: string; apiKey?: string | null; poolId?: string | null; autoSync?: boolean },
+  ) {
+    this.home = mkdtempSync(join(tmpdir(), `pacman-sync-client-${name}-`));
+    this.env = {
+      HOME: this.home,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      XDG_CONFIG_HOME: join(this.home, 'config'),
+      XDG_STATE_HOME: join(this.home, 'state'),
+      XDG_CACHE_HOME: join(this.home, 'cache'),
+      PACMAN_SYNC_SYSTEM_STAMP: join(this.home, 'system', 'transaction.stamp'),
+    };
+    this.writeConfig(options);
+  }
+
+  get stateDir(): string {
+    return join(this.env.XDG_STATE_HOME, 'pacman-sync');
+  }
+
+  get configFile(): string {
+    return join(this.env.XDG_CONFIG_HOME, 'pacman-sync', 'client.conf');
+  }
+
+  writeConfig(options: {
+    serverUrl: string;
+    apiKey?: string | null;
+    poolId?: string | null;
+    autoSync?: boolean;
+  }) {
+    const lines = [
+      '[server]',
+      `url = ${options.serverUrl}`,
+      ...(options.apiKey ? [`api_key = ${options.apiKey}`] : []),
+      '',
+      '[client]',
+      `endpoint_name = ${this.name}`,
+      ...(options.poolId ? [`pool_id = ${options.poolId}`] : []),
+      `auto_sync = ${options.autoSync ? 'true' : 'false'}`,
+      '',
+      '[ui]',
+      'update_interval = 60',
+      '',
+      '[pacman]',
+      'privilege = none',
+      `root = ${this.root.root}`,
+      `dbpath = ${this.root.dbpath}`,
+      `config = ${this.root.configFile}`,
+      `cachedir = ${this.root.cachedir}`,
+      '',
+    ];
+    mkdirSync(join(this.env.XDG_CONFIG_HOME, 'pacman-sync'), { recursive: true });
+    writeFileSync(this.configFile, lines.join('\n'));
+  }
+
+  async run(args: string[], deps: CliDependencies = {}): Promise<CliRun> {
+    let stdout = '';
+    let stderr = '';
+    const stdin = Readable.from([]) as Readable & { isTTY?: boolean };
+    stdin.isTTY = false;
+    const code = await main(
+      args,
+      {
+        stdout: { write: (text: string) => (stdout += text), isTTY: false },
+        stderr: { write: (text: string) => (stderr += text), isTTY: false },
+        stdin,
+        env: this.env,
+      },
+      {
+        adapterOptions: { hookdir: this.root.hookdir, logfile: this.root.logfile },
+        http: { retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 20_000 },
+        ...deps,
+      },
+    );
+    return {
+      code,
+      stdout,
+      stderr,
+      json: <T>() => {
+        try {
+          return JSON.parse(stdout) as T;
+        } catch {
+          throw new Error(`${this.name}: stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
+        }
+      },
+    };
+  }
+
+  /** Runs and fails the test with the client's output when the exit code is not the expected one. */
+  async expect(args: string[], code = 0, deps: CliDependencies = {}): Promise<CliRun> {
+    const result = await this.run(args, deps);
+    if (result.code !== code) {
+      throw new Error(
+        `${this.name}: pacman-sync ${args.join(' ')} exited ${result.code}, expected ${code}\n` +
+          `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`,
+      );
+    }
+    return result;
+  }
+
+  destroy(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
