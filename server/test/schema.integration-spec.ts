@@ -21,15 +21,22 @@ describe(`schema on ${testEngine()}`, () => {
 
   it('migrations build exactly the schema the entities describe', async () => {
     const applied = await dataSource.runMigrations();
-    expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1764536400000']);
+    expect(applied.map((migration) => migration.name)).toEqual([
+      'InitialSchema1764536400000',
+      'AuthAndAudit1764540000000',
+    ]);
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
   it('migrations revert cleanly and apply again', async () => {
     await dataSource.undoLastMigration();
+    expect(await dataSource.createQueryRunner().hasTable('audit_log')).toBe(false);
+    expect(await dataSource.createQueryRunner().hasTable('pools')).toBe(true);
+    await dataSource.undoLastMigration();
     expect(await dataSource.createQueryRunner().hasTable('pools')).toBe(false);
     await dataSource.runMigrations();
     expect(await dataSource.createQueryRunner().hasTable('sync_operations')).toBe(true);
+    expect(await dataSource.createQueryRunner().hasTable('audit_log')).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { AuditLogEntry } from '../audit/audit-log.entity';
 import { Endpoint } from '../endpoints/endpoint.entity';
 import { Pool } from '../pools/pool.entity';
 import { RepositoryAnalysisEntity } from '../repositories/repository-analysis.entity';
@@ -5,6 +6,8 @@ import { RepositoryContent } from '../repositories/repository-content.entity';
 import { RepositoryEntity } from '../repositories/repository.entity';
 import { PackageStateEntity } from '../states/package-state.entity';
 import { SyncOperation } from '../sync/sync-operation.entity';
+import { ApiToken } from '../tokens/api-token.entity';
+import { User } from '../users/user.entity';
 
 export const ENTITIES = [
   Pool,
@@ -14,4 +17,7 @@ export const ENTITIES = [
   RepositoryContent,
   RepositoryEntity,
   RepositoryAnalysisEntity,
+  User,
+  ApiToken,
+  AuditLogEntry,
 ];

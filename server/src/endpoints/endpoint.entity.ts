@@ -40,6 +40,7 @@ export class Endpoint {
   sync_status!: SyncStatus;
 
   /** SHA-256 of the endpoint token; the token itself is shown once, at registration. */
+  @Index('IDX_endpoints_token_hash')
   @Column({ type: 'varchar', length: 64 })
   token_hash!: string;
 

@@ -1,0 +1,60 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { Endpoint } from '../endpoints/endpoint.entity';
+import { EventsAuthenticator } from '../events/events-authenticator';
+import { SyncOperation } from '../sync/sync-operation.entity';
+import { ApiToken } from '../tokens/api-token.entity';
+import { User } from '../users/user.entity';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthenticationGuard } from './authentication.guard';
+import { AuthorizationGuard } from './authorization.guard';
+import { CredentialsService } from './credentials.service';
+import { BearerEventsAuthenticator } from './events-authenticator';
+import { JWT_ALGORITHM } from './jwt.strategy';
+import { JWT_SECRET, loadOrCreateJwtSecret } from './jwt-secret';
+import { RateLimitGuard } from './rate-limit.guard';
+
+const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Who may call what. Three global guards, in this order: AuthenticationGuard (who is it; never refuses),
+ * RateLimitGuard (API_RATE_LIMIT per client, counted before any refusal so guessing is limited too),
+ * AuthorizationGuard (the route's @Public/@AnyPrincipal/@Roles declaration; fails closed).
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, ApiToken, Endpoint, SyncOperation]),
+    // The key is passed per call by CredentialsService (it comes from JWT_SECRET, resolved once per app).
+    JwtModule.register({ signOptions: { algorithm: JWT_ALGORITHM } }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: RATE_WINDOW_MS, limit: config.apiRateLimit }],
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    {
+      provide: JWT_SECRET,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loadOrCreateJwtSecret(config),
+    },
+    CredentialsService,
+    AuthService,
+    { provide: EventsAuthenticator, useClass: BearerEventsAuthenticator },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: AuthorizationGuard },
+  ],
+  exports: [CredentialsService, EventsAuthenticator],
+})
+export class AuthModule {}
