@@ -19,7 +19,7 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@fastify/static)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@fastify/static|cookie)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: {
     '^@pacman-sync/shared$': path.join(__dirname, 'shared/src/index.ts'),

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
@@ -11,6 +13,8 @@ import { PoolsModule } from './pools/pools.module';
 import { RepositoriesModule } from './repositories/repositories.module';
 import { StatesModule } from './states/states.module';
 import { SyncModule } from './sync/sync.module';
+import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
 
 /** Feature modules; each owns its routes, so guards (@Roles()) can later be added per controller or route. */
 const FEATURE_MODULES = [
@@ -29,7 +33,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), ...FEATURE_MODULES],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        AuditModule,
+        AuthModule,
+        UsersModule,
+        TokensModule,
+        ...FEATURE_MODULES,
+      ],
     };
   }
 }

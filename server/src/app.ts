@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
+import helmet from '@fastify/helmet';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -11,7 +12,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation';
-import { AppConfig } from './config/config';
+import { AppConfig, TrustProxy } from './config/config';
 import { createRootLogger, PinoNestLogger } from './logging/logger';
 import { buildOpenApiDocument } from './openapi/openapi';
 
@@ -20,6 +21,32 @@ import { buildOpenApiDocument } from './openapi/openapi';
  * 1.5 MiB and a 2,000-package state with dependencies about 1 MiB; 16 MiB leaves ample headroom.
  */
 export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Helmet's defaults with what Swagger UI (/api/docs) and the console need: their scripts are files from
+ * this origin, their styles partly inline, and Swagger UI shows data: images. No third-party origin.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  // Many fleets serve the console over plain HTTP on a LAN; upgrading its requests to HTTPS would break it.
+  upgradeInsecureRequests: null,
+};
+
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust; // the nearest N hops, as proxy-addr counts
+  return typeof trust === 'boolean' ? trust : [...trust];
+}
 
 export interface CreateAppOptions {
   /** Defaults to a pino logger at config.logLevel on stdout. */
@@ -38,6 +65,8 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Who may set X-Forwarded-For (TRUST_PROXY); request.ip is what rate limits and the audit log see.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId: (request: IncomingMessage) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -48,6 +77,15 @@ export async function createApp(
     abortOnError: false,
   });
   app.setGlobalPrefix('api');
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
 
@@ -63,6 +101,9 @@ export async function createApp(
   });
 
   await app.init();
+  // After init: registered before it, Fastify's own errors (malformed JSON, body too large) bypassed Nest's
+  // error handler and left in Fastify's shape instead of the one error shape.
+  await fastify.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
   // Only JSON bodies are accepted. Nest registers a urlencoded parser and Fastify a text/plain one at
   // init; without them such bodies get 415 instead of being parsed into something validation must guess at.
   // (Fastify's own errors — malformed JSON, body too large — reach the global filter through Nest's

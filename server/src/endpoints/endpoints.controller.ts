@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
+import { EndpointSelf, ENROLL, Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { UuidParam } from '../common/uuid-param';
@@ -22,6 +23,7 @@ export class EndpointsController {
   constructor(private readonly endpoints: EndpointsService) {}
 
   @Get()
+  @Roles('viewer', 'ci')
   @ApiOperation({ summary: 'List endpoints, optionally of one pool or one status' })
   @ApiOkResponse({ type: EndpointPageDto })
   @ApiErrors()
@@ -30,6 +32,7 @@ export class EndpointsController {
   }
 
   @Post()
+  @Roles('admin', ENROLL)
   @ApiOperation({ summary: 'Register an endpoint; the answer carries its token, shown only once' })
   @ApiCreatedResponse({ type: RegisteredEndpointDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -38,6 +41,7 @@ export class EndpointsController {
   }
 
   @Get(':id')
+  @Roles('viewer', 'ci', EndpointSelf('id'))
   @ApiOperation({ summary: 'Get an endpoint' })
   @ApiOkResponse({ type: EndpointDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -46,6 +50,7 @@ export class EndpointsController {
   }
 
   @Put(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Rename an endpoint, move it to a pool (pool_id) or out of one (null)' })
   @ApiOkResponse({ type: EndpointDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -54,6 +59,7 @@ export class EndpointsController {
   }
 
   @Delete(':id')
+  @Roles('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an endpoint, its operations and its snapshots (except pool targets)' })
   @ApiNoContentResponse()

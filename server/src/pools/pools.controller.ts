@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
+import { Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { PaginationQueryDto } from '../common/pagination.dto';
@@ -23,6 +24,7 @@ export class PoolsController {
   constructor(private readonly pools: PoolsService) {}
 
   @Get()
+  @Roles('viewer', 'ci')
   @ApiOperation({ summary: 'List pools' })
   @ApiOkResponse({ type: PoolPageDto })
   @ApiErrors()
@@ -31,6 +33,7 @@ export class PoolsController {
   }
 
   @Post()
+  @Roles('admin')
   @ApiOperation({ summary: 'Create a pool' })
   @ApiCreatedResponse({ type: PoolDto })
   @ApiErrors(ErrorCode.CONFLICT)
@@ -39,6 +42,7 @@ export class PoolsController {
   }
 
   @Get(':id')
+  @Roles('viewer', 'ci')
   @ApiOperation({ summary: 'Get a pool' })
   @ApiOkResponse({ type: PoolDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -47,6 +51,7 @@ export class PoolsController {
   }
 
   @Put(':id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Update a pool; a changed sync policy recomputes every member’s status' })
   @ApiOkResponse({ type: PoolDto })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.CONFLICT)
@@ -55,6 +60,7 @@ export class PoolsController {
   }
 
   @Delete(':id')
+  @Roles('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a pool; its endpoints become unassigned, their snapshots stay' })
   @ApiNoContentResponse()
@@ -64,6 +70,7 @@ export class PoolsController {
   }
 
   @Get(':id/target')
+  @Roles('viewer', 'ci')
   @ApiOperation({ summary: 'The pool’s current target snapshot, with its packages' })
   @ApiOkResponse({ type: StateDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -72,6 +79,7 @@ export class PoolsController {
   }
 
   @Get(':id/states')
+  @Roles('viewer', 'ci')
   @ApiOperation({ summary: 'Target history: snapshots that have been the pool’s target, latest first' })
   @ApiOkResponse({ type: StateSummaryPageDto })
   @ApiErrors(ErrorCode.NOT_FOUND)

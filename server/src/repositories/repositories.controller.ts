@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { SkipAudit } from '../audit/audit.interceptor';
+import { EndpointSelf, Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { UuidParam } from '../common/uuid-param';
@@ -19,6 +21,8 @@ export class EndpointRepositoriesController {
   constructor(private readonly repositories: RepositoriesService) {}
 
   @Post(':id/repositories')
+  @Roles(EndpointSelf('id'))
+  @SkipAudit()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Report the endpoint’s repositories: a hash-only check-in or the full lists',
@@ -43,6 +47,7 @@ export class RepositoriesController {
   constructor(private readonly repositories: RepositoriesService) {}
 
   @Get()
+  @Roles('viewer', 'ci')
   @ApiOperation({
     summary: 'Stored repository analyses, latest first (409 FEATURE_DISABLED when analysis is switched off)',
   })
@@ -53,6 +58,7 @@ export class RepositoriesController {
   }
 
   @Post('analyze')
+  @Roles('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Analyse which target packages every endpoint of a pool can get (409 FEATURE_DISABLED when off)',

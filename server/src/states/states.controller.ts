@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { SkipAudit } from '../audit/audit.interceptor';
+import { EndpointSelf, Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { PaginationQueryDto } from '../common/pagination.dto';
@@ -15,6 +17,8 @@ export class EndpointStatesController {
   constructor(private readonly states: StatesService) {}
 
   @Post(':id/state')
+  @Roles(EndpointSelf('id'))
+  @SkipAudit()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Report the endpoint’s state: a hash-only check-in or the full package list',
@@ -31,6 +35,7 @@ export class EndpointStatesController {
   }
 
   @Get(':id/states')
+  @Roles('viewer', 'ci', EndpointSelf('id'))
   @ApiOperation({ summary: 'The endpoint’s snapshot history, latest first (without package lists)' })
   @ApiOkResponse({ type: StateSummaryPageDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -48,6 +53,7 @@ export class StatesController {
   constructor(private readonly states: StatesService) {}
 
   @Get(':id')
+  @Roles('viewer', 'ci')
   @ApiOperation({ summary: 'One snapshot with its packages' })
   @ApiOkResponse({ type: StateDto })
   @ApiErrors(ErrorCode.NOT_FOUND)

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { SkipAudit } from '../audit/audit.interceptor';
+import { EndpointSelf, Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { UuidParam } from '../common/uuid-param';
@@ -14,6 +16,7 @@ export class OperationsController {
   constructor(private readonly operations: OperationsService) {}
 
   @Get()
+  @Roles('viewer', 'ci', EndpointSelf.inQuery('endpoint_id'))
   @ApiOperation({ summary: 'The operations log, latest first' })
   @ApiOkResponse({ type: OperationPageDto })
   @ApiErrors()
@@ -22,6 +25,7 @@ export class OperationsController {
   }
 
   @Get(':id')
+  @Roles('viewer', 'ci', EndpointSelf.ofOperation('id'))
   @ApiOperation({ summary: 'One operation, with its plan and progress' })
   @ApiOkResponse({ type: OperationDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
@@ -30,6 +34,7 @@ export class OperationsController {
   }
 
   @Post(':id/claim')
+  @Roles('admin', EndpointSelf.ofOperation('id'))
   @HttpCode(200)
   @ApiOperation({ summary: 'Claim a pending operation (atomic: exactly one claimer wins, others get 409)' })
   @ApiOkResponse({ type: OperationDto })
@@ -39,6 +44,8 @@ export class OperationsController {
   }
 
   @Post(':id/progress')
+  @Roles('admin', EndpointSelf.ofOperation('id'))
+  @SkipAudit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Report progress of an operation in progress' })
   @ApiOkResponse({ type: OperationDto })
@@ -51,6 +58,7 @@ export class OperationsController {
   }
 
   @Post(':id/complete')
+  @Roles('admin', EndpointSelf.ofOperation('id'))
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark an operation in progress completed; the client then reports its new state' })
   @ApiOkResponse({ type: OperationDto })
@@ -60,6 +68,7 @@ export class OperationsController {
   }
 
   @Post(':id/fail')
+  @Roles('admin', EndpointSelf.ofOperation('id'))
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark a pending or in-progress operation failed' })
   @ApiOkResponse({ type: OperationDto })
@@ -69,6 +78,7 @@ export class OperationsController {
   }
 
   @Post(':id/cancel')
+  @Roles('admin', EndpointSelf.ofOperation('id'))
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a pending operation (one in progress cannot be cancelled: 409)' })
   @ApiOkResponse({ type: OperationDto })

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { EndpointSelf, Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { UuidParam } from '../common/uuid-param';
@@ -14,6 +15,7 @@ export class SyncController {
   constructor(private readonly sync: SyncService) {}
 
   @Post(':id/sync')
+  @Roles('ci', EndpointSelf('id'))
   @ApiOperation({
     summary: 'Create a pending sync operation to the pool target',
     description:
@@ -28,6 +30,7 @@ export class SyncController {
   }
 
   @Post(':id/set-latest')
+  @Roles('ci', EndpointSelf('id'))
   @HttpCode(200)
   @ApiOperation({
     summary: 'Make the endpoint’s latest snapshot its pool’s target',
@@ -41,6 +44,7 @@ export class SyncController {
   }
 
   @Post(':id/revert')
+  @Roles('admin', EndpointSelf('id'))
   @ApiOperation({
     summary: 'Create a pending revert to the snapshot before the last completed sync or revert',
     description: 'Packages that operation installed are removed again, whatever remove_extra says.',
@@ -52,6 +56,7 @@ export class SyncController {
   }
 
   @Get(':id/plan')
+  @Roles('viewer', 'ci', EndpointSelf('id'))
   @ApiOperation({
     summary: 'The plan to the pool target (or, with kind=revert, back), without creating anything',
   })
