@@ -7,6 +7,7 @@ import { PlanItem, SyncPlan } from '@pacman-sync/shared';
 import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
 import { app2, foreign, libx2, REPOSITORIES, tool09, tool10, tool11 } from '../../../test/support/packages';
 import { SyncProgress } from '../sync/progress';
+import { RecordingRunner } from '../../../test/support/recording-runner';
 import { PacmanError } from './pacman-errors';
 
 function emptyPlan(): SyncPlan {
@@ -151,6 +152,18 @@ describe('PacmanAdapter against the real pacman', () => {
       expect(statSync(join(root.privateDbPath, 'sync', 'arch.db')).isFile()).toBe(true);
       // The root's own pacman still sees the old version: nothing refreshed behind its back.
       expect(root.pacman(['-Si', 'tool'])).toContain('1.1-1');
+    });
+    it('refreshes under fakeroot when not running as root, and never through sudo or pkexec', async () => {
+      const runner = new RecordingRunner();
+      const repositories = await root
+        .adapter({ privilege: 'auto' }, { uid: 1000, runner })
+        .readRepositories();
+      expect(repositories.map((r) => r.repo_name)).toEqual(['arch', 'manjaro']);
+      const refresh = runner.calls.find((call) => call.args.includes('-Sy'))!;
+      expect(refresh.program).toBe('fakeroot');
+      expect(refresh.args.slice(0, 2)).toEqual(['--', 'pacman']);
+      expect(refresh.args).toContain(`--dbpath=${root.privateDbPath}`);
+      expect(runner.calls.map((call) => call.program)).not.toContain('sudo');
     });
   });
 

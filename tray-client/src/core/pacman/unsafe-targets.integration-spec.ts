@@ -5,19 +5,8 @@ import { PlanItem, SyncPlan } from '@pacman-sync/shared';
 
 import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
 import { REPOSITORIES, tool10 } from '../../../test/support/packages';
+import { RecordingRunner } from '../../../test/support/recording-runner';
 import { UnsafeTargetError } from './pacman-errors';
-import { ProcessResult, ProcessRunner, RunOptions, SpawnProcessRunner } from './process-runner';
-
-/** Records every program start, then really starts it: the spy at the edge this test is about. */
-class RecordingRunner implements ProcessRunner {
-  readonly calls: Array<{ program: string; args: readonly string[] }> = [];
-  private readonly real = new SpawnProcessRunner();
-
-  run(program: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult> {
-    this.calls.push({ program, args });
-    return this.real.run(program, args, options);
-  }
-}
 
 function plan(parts: Partial<SyncPlan>): SyncPlan {
   return {

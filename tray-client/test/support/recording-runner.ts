@@ -1,0 +1,17 @@
+import {
+  ProcessResult,
+  ProcessRunner,
+  RunOptions,
+  SpawnProcessRunner,
+} from '../../src/core/pacman/process-runner';
+
+/** Records every program start, then really starts it: a spy at the edge a test is about. */
+export class RecordingRunner implements ProcessRunner {
+  readonly calls: Array<{ program: string; args: readonly string[] }> = [];
+  private readonly real = new SpawnProcessRunner();
+
+  run(program: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult> {
+    this.calls.push({ program, args });
+    return this.real.run(program, args, options);
+  }
+}
