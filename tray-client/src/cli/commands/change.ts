@@ -50,7 +50,9 @@ function changeCommand(kind: PlanKind): Command {
       if (!values['no-report']) await context.reporter(api, adapter).report();
 
       const pending = await findPending(api, endpointId, kind);
-      const plan = parsePlan(pending ? pending.details?.plan : (await api.getPlan(endpointId, kind)).plan);
+      const plan = pending
+        ? await planOf(api, pending)
+        : parsePlan((await api.getPlan(endpointId, kind)).plan);
       const title = pending ? `${verb} plan (operation ${pending.id})` : `${verb} plan`;
       if (!context.json || values['dry-run']) {
         if (context.json) context.emit({ kind, dry_run: true, operation_id: pending?.id ?? null, plan });
@@ -113,6 +115,16 @@ async function findPending(
     );
   }
   return null;
+}
+
+/** The plan of a pending operation; one the client refuses is failed on the server, so the refusal shows there. */
+async function planOf(api: PacmanSyncApi, operation: Operation): Promise<SyncPlan> {
+  try {
+    return parsePlan(operation.details?.plan);
+  } catch (error) {
+    await api.failOperation(operation.id, (error as Error).message.slice(0, 4000)).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Creates the operation and makes sure it changes exactly what the user was shown. */
