@@ -8,7 +8,9 @@ import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PoolsModule } from './pools/pools.module';
 import { RepositoriesModule } from './repositories/repositories.module';
 import { StatesModule } from './states/states.module';
@@ -26,6 +28,8 @@ const FEATURE_MODULES = [
   RepositoriesModule,
   MaintenanceModule,
   ConsoleModule,
+  HealthModule,
+  MetricsModule,
 ];
 
 @Module({})

