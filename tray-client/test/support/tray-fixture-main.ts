@@ -91,13 +91,14 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
       return reply('windows', { titles });
     }
     case 'refresh': {
+      let state: TrayState = 'unknown';
       for (let i = 0; i < command.count; i++) {
-        const state = REFRESH_STATES[i % REFRESH_STATES.length];
+        state = REFRESH_STATES[i % REFRESH_STATES.length];
         backend.emit({ state, summary: `refresh ${i}: ${i % 97} packages differ`, canRevert: i % 2 === 0 });
         // Yield to the GLib loop so each change is drawn and sent over D-Bus, as real events would be.
         await sleep(0);
       }
-      return reply('refreshed', { count: command.count, ...memory() });
+      return reply('refreshed', { count: command.count, state, ...memory() });
     }
     case 'memory':
       return reply('memory', memory());
