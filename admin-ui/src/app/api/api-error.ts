@@ -75,6 +75,7 @@ export function toApiError(response: HttpErrorResponse): ApiError {
 /** A readable one-line message for any thrown value, for the error states of the screens. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
+  if (error instanceof HttpErrorResponse) return toApiError(error).message;
   if (error instanceof Error) return error.message;
   return String(error);
 }

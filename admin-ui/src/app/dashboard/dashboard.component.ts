@@ -159,10 +159,8 @@ export class DashboardComponent implements OnInit {
   protected readonly attention = computed(() => this.attentionAll().slice(0, ATTENTION_SHOWN));
 
   constructor() {
-    this.events.listen(['endpoint.status', 'operation.updated', 'pool.target_changed'], (event) => {
-      if (event.type === 'endpoint.status') this.fleet.applyStatus(event.data);
-      else if (event.type === 'pool.target_changed') void this.pools.load();
-      else if (event.type === 'poll') void this.reload();
+    this.events.listen(['operation.updated', 'pool.target_changed'], (event) => {
+      if (event.type === 'pool.target_changed' || event.type === 'poll') void this.pools.load();
       if (event.type === 'operation.updated' || event.type === 'poll') void this.loadOperations();
     });
   }

@@ -9,7 +9,6 @@ import type { EndpointDto, SyncStatus } from '../api/generated/models';
 import { SYNC_STATUS } from '../api/generated/models/sync-status-array';
 import { EndpointsService } from '../api/generated/services/endpoints.service';
 import { SessionStore } from '../auth/session.store';
-import { LiveEventsService } from '../events/live-events.service';
 import { PoolStore } from '../pools/pool.store';
 import { ConfirmButtonComponent } from '../ui/confirm-button.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
@@ -196,7 +195,6 @@ export class EndpointListComponent implements OnInit {
   protected readonly pools = inject(PoolStore);
   protected readonly session = inject(SessionStore);
   private readonly api = inject(EndpointsService);
-  private readonly events = inject(LiveEventsService);
 
   /** `?status=` from the dashboard's counts. */
   readonly status = input<string>();
@@ -230,13 +228,6 @@ export class EndpointListComponent implements OnInit {
     const target = this.assignPool() === 'none' ? 'no pool' : `pool "${this.poolName(this.assignPool())}"`;
     return `${this.selected().size} endpoint(s) move to ${target}; their status is then judged against that pool's target.`;
   });
-
-  constructor() {
-    this.events.listen(['endpoint.status'], (event) => {
-      if (event.type === 'endpoint.status') this.fleet.applyStatus(event.data);
-      else void this.fleet.load();
-    });
-  }
 
   ngOnInit(): void {
     const status = this.status();

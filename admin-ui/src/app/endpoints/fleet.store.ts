@@ -4,6 +4,7 @@ import { errorMessage } from '../api/api-error';
 import type { EndpointDto, SyncStatus } from '../api/generated/models';
 import { SYNC_STATUS } from '../api/generated/models/sync-status-array';
 import { EndpointsService } from '../api/generated/services/endpoints.service';
+import { LiveEventsService } from '../events/live-events.service';
 
 export type StatusCounts = Record<SyncStatus, number>;
 
@@ -58,6 +59,15 @@ export class FleetStore {
     }
     return byPool;
   });
+
+  constructor() {
+    // The store follows the event stream itself, whichever screen is open, so no screen shows a status
+    // another screen has already seen change. A poll tick (socket down) reloads, but only a fleet once loaded.
+    inject(LiveEventsService).events$.subscribe((event) => {
+      if (event.type === 'endpoint.status') this.applyStatus(event.data);
+      else if (event.type === 'poll' && this.loaded()) void this.load();
+    });
+  }
 
   readonly nameOf = computed(() => {
     const names = new Map<string, string>();

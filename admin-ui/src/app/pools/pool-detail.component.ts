@@ -184,9 +184,8 @@ export class PoolDetailComponent {
 
   constructor() {
     effect(() => void this.load(this.id()));
-    inject(LiveEventsService).listen(['pool.target_changed', 'endpoint.status'], (event) => {
-      if (event.type === 'endpoint.status') this.fleet.applyStatus(event.data);
-      else if (event.type === 'poll' || event.data['pool_id'] === this.id()) void this.load(this.id());
+    inject(LiveEventsService).listen(['pool.target_changed'], (event) => {
+      if (event.type === 'poll' || event.data['pool_id'] === this.id()) void this.load(this.id());
     });
   }
 

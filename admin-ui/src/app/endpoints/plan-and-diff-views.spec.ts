@@ -1,0 +1,104 @@
+import { TestBed } from '@angular/core/testing';
+import { DEFAULT_SYNC_POLICY, diffStates, type PackageState, type SystemState } from '@pacman-sync/shared';
+
+import type { PlanItemDto, SyncPlanDto } from '../api/generated/models';
+import { PlanViewComponent, planRows } from './plan-view.component';
+import { diffRows } from './state-diff-view.component';
+
+const item = (package_name: string, from: string | null, to: string, wanted = to): PlanItemDto => ({
+  package_name,
+  from_version: from,
+  to_version: to,
+  wanted_version: wanted,
+  install_reason: 'explicit',
+  source: 'repository',
+  repository: 'core',
+});
+
+const PLAN: SyncPlanDto = {
+  install: [item('htop', null, '3.3.0-1')],
+  upgrade: [item('linux', '6.6.10-1', '6.7.1-1')],
+  downgrade: [item('mesa', '24.1.0-1', '24.0.2-1', '24.0.1-1')],
+  remove: [],
+  unavailable: [
+    {
+      package_name: 'firefox',
+      wanted_version: '122.0-1',
+      installed_version: '121.0-1',
+      available_versions: ['121.0-1'],
+    },
+  ],
+  substituted: [item('mesa', '24.1.0-1', '24.0.2-1', '24.0.1-1')],
+  kept_extra: [{ package_name: 'steam', version: '1.0.0.79-1' }],
+};
+
+describe('planRows', () => {
+  it('reads as one table: change, package, installed, wanted, and why', () => {
+    expect(planRows(PLAN).map((row) => [row.change, row.name, row.from, row.to, row.note])).toEqual([
+      ['install', 'htop', '—', '3.3.0-1', 'from core'],
+      ['upgrade', 'linux', '6.6.10-1', '6.7.1-1', 'from core'],
+      ['downgrade', 'mesa', '24.1.0-1', '24.0.2-1', 'wanted 24.0.1-1, closest available taken; from core'],
+      ['unavailable', 'firefox', '121.0-1', '122.0-1', 'offered: 121.0-1'],
+      ['keep extra', 'steam', '1.0.0.79-1', '1.0.0.79-1', 'not in the target; kept (remove extra is off)'],
+    ]);
+  });
+
+  it('renders a summary and says when there is nothing to do', async () => {
+    const fixture = TestBed.createComponent(PlanViewComponent);
+    fixture.componentRef.setInput('plan', PLAN);
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.querySelector('[data-testid=plan-summary]')!.textContent!.trim()).toBe(
+      '1 install, 1 upgrade, 1 downgrade, 1 unavailable, 1 extra kept',
+    );
+    fixture.componentRef.setInput('plan', {
+      ...PLAN,
+      install: [],
+      upgrade: [],
+      downgrade: [],
+      unavailable: [],
+      kept_extra: [],
+    });
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid=plan-empty]')).not.toBeNull();
+  });
+});
+
+describe('diffRows over the shared diffStates', () => {
+  const pkg = (package_name: string, version: string, repository = 'core'): PackageState => ({
+    package_name,
+    version,
+    repository,
+    installed_size: 1,
+    dependencies: [],
+    install_reason: 'explicit',
+  });
+  const state = (...packages: PackageState[]): SystemState => ({
+    pacman_version: '6.0.2',
+    architecture: 'x86_64',
+    packages,
+  });
+
+  it('names what changed between two snapshots of one machine, foreign packages included', () => {
+    const before = state(
+      pkg('linux', '6.6.10-1'),
+      pkg('mesa', '24.1.0-1'),
+      pkg('vim', '9.1-1'),
+      pkg('yay', '12.0-1', 'local'),
+    );
+    const after = state(
+      pkg('linux', '6.7.1-1'),
+      pkg('mesa', '24.0.1-1'),
+      pkg('htop', '3.3.0-1'),
+      pkg('yay', '12.1-1', 'local'),
+    );
+    const rows = diffRows(diffStates(before, after, { ...DEFAULT_SYNC_POLICY, include_aur: true }));
+    expect(rows.map((row) => `${row.change} ${row.name} ${row.from} -> ${row.to}`)).toEqual([
+      'added htop — -> 3.3.0-1',
+      'upgraded linux 6.6.10-1 -> 6.7.1-1',
+      'downgraded mesa 24.1.0-1 -> 24.0.1-1',
+      'removed vim 9.1-1 -> —',
+      'upgraded yay 12.0-1 -> 12.1-1',
+    ]);
+  });
+});
