@@ -138,13 +138,21 @@ if (testEngine() === 'postgres') {
 
     it('is ok, then 503 while the database is closed, then ok again once it is reopened', async () => {
       await t.anonymous.get('/api/health').expect(200);
+      // Also warms the credential cache, so the scrape below needs no user lookup while the database is closed.
+      expect((await t.http.get('/api/metrics').expect(200)).text).toMatch(/^pacman_sync_database_up 1$/m);
       const dataSource = t.app.get(DataSource);
       await dataSource.destroy();
       const down = await t.anonymous.get('/api/health');
       expectUnavailable(down);
+      // A scrape still answers: the database gauges say it is down instead of failing the whole scrape.
+      const metrics = await t.http.get('/api/metrics').expect(200);
+      expect(metrics.text).toMatch(/^pacman_sync_database_up 0$/m);
+      expect(metrics.text).not.toMatch(/^pacman_sync_endpoints\{/m);
+      expect(metrics.text).toMatch(/^http_requests_total\{/m);
       await dataSource.initialize();
       const up = await t.anonymous.get('/api/health').expect(200);
       expect(up.body.database.status).toBe('ok');
+      expect((await t.http.get('/api/metrics').expect(200)).text).toMatch(/^pacman_sync_database_up 1$/m);
     });
   });
 }
