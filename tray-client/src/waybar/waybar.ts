@@ -1,6 +1,6 @@
 // `pacman-sync waybar`: Waybar's custom-module JSON from the local status cache. Waybar runs this often
 // and on every bar start, so it never touches the network and loads nothing beyond the status file.
-import { watch } from 'node:fs';
+import { mkdirSync, watch } from 'node:fs';
 import { basename } from 'node:path';
 
 import type { SyncStatus } from '@pacman-sync/shared';
@@ -116,6 +116,8 @@ export async function runWaybar(
     let watcher: ReturnType<typeof watch> | null = null;
     const startWatching = () => {
       try {
+        // A client that has not reported yet has no state directory; make it (as the writer would) to watch it.
+        mkdirSync(store.dir, { recursive: true, mode: 0o700 });
         // The directory: the status file is replaced by rename on every write.
         watcher = watch(store.dir, (_event, name) => {
           if (name === null || name.toString() === file) refresh();
@@ -126,7 +128,7 @@ export async function runWaybar(
       }
     };
     startWatching();
-    // Staleness is a matter of time passing, and a state directory created later needs a watch too.
+    // Staleness is a matter of time passing, and a failed watch is retried.
     const timer = setInterval(() => {
       if (!watcher) startWatching();
       refresh();
