@@ -11,6 +11,7 @@ import { TRAY_UNAVAILABLE_EXIT_CODE } from '../src/tray/tray-environment';
 import { MENU_ITEMS, STATE_PRESENTATION, TRAY_TITLE } from '../src/tray/tray-view';
 import { HttpTestServer, json, RecordedRequest } from './support/http-test-server';
 import { FakeEndpoint, FakeOperation } from './support/http-tray-backend';
+import { NotificationServer } from './support/notification-server';
 import { requireTrayTestSession, StatusNotifierHost, TrayItem } from './support/status-notifier-host';
 import { TrayProcess } from './support/tray-process';
 
@@ -113,14 +114,23 @@ class FakeFleet {
   }
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** How often the backend double has listed the operations so far. */
+function operationPolls(server: HttpTestServer): number {
+  return server.requests.filter((request) => request.url.startsWith('/api/operations?')).length;
 }
 
 function posts(server: HttpTestServer, path: string): RecordedRequest[] {
@@ -134,6 +144,7 @@ describe('the tray under a real StatusNotifier host', () => {
   let tray: TrayProcess;
   let item: TrayItem;
   let configFile: string;
+  let notifications: NotificationServer;
 
   beforeAll(async () => {
     requireTrayTestSession();
@@ -160,6 +171,7 @@ describe('the tray under a real StatusNotifier host', () => {
     await tray?.stop();
     await server?.close();
     await host?.close();
+    await notifications?.close();
   });
 
   it('registers an item titled pacman-sync, Active, with the icon of its status', async () => {
@@ -288,6 +300,61 @@ describe('the tray under a real StatusNotifier host', () => {
     await until('the notification attempt', () => tray.stderr.includes('cannot show notifications'));
     expect(tray.events.some((event) => event.event === 'exit')).toBe(false);
     expect(await item.property('Status')).toBe('Active');
+  });
+
+  it('shows finished operations and incoming sync requests as desktop notifications', async () => {
+    notifications = await NotificationServer.start();
+    fleet.operations.push({
+      id: 'op-notified',
+      operation_type: 'revert',
+      status: 'in_progress',
+      created_at: new Date().toISOString(),
+      message: null,
+      requested_by: 'this machine',
+      plan: null,
+    });
+    // The backend reports an operation as finished only when it saw it running first.
+    const polls = operationPolls(server);
+    await until('the backend to see the running revert', () => operationPolls(server) >= polls + 2);
+    const running = fleet.operations.find((operation) => operation.id === 'op-notified')!;
+    running.status = 'failed';
+    running.message = 'pacman: failed to commit transaction (conflicting files)';
+    const failed = await until('the revert notification', () =>
+      notifications.shown.find((shown) => shown.summary === 'Revert failed'),
+    );
+    expect(failed).toEqual({
+      appName: 'pacman-sync',
+      icon: 'dialog-error',
+      summary: 'Revert failed',
+      body: 'pacman: failed to commit transaction (conflicting files)',
+    });
+
+    fleet.operations.push({
+      ...running,
+      id: 'op-incoming-3',
+      operation_type: 'sync',
+      status: 'pending',
+      plan,
+    });
+    const requested = await until('the incoming sync notification', () =>
+      notifications.shown.find((shown) => shown.summary === 'Sync requested'),
+    );
+    expect(requested.body).toBe(
+      'this machine asks to sync this machine: 1 to install, 1 to upgrade, 1 to downgrade, 1 unavailable',
+    );
+    await tray.request({ cmd: 'dialog', title: CONFIRM_TITLE, accept: false }, 'dialog');
+    await until('the decline', () => posts(server, '/api/operations/op-incoming-3/cancel').length === 1);
+  });
+
+  it('shows a package name with underscores as it is, not as an access key', async () => {
+    fleet.endpoint = { ...fleet.endpoint, sync_status: 'behind', summary: 'python_foo <b>1.0</b> is older' };
+    // dbusmenu shows "__" as "_" (a single "_" would mark the access key and vanish).
+    const expected = 'Behind: python__foo <b>1.0</b> is older';
+    const labels = await until('the new status line', async () => {
+      const menu = (await item.menu()).map((entry) => entry.label);
+      return menu[0] === expected && menu;
+    });
+    expect(labels[0]).toBe(expected);
   });
 
   it('Quit in the menu ends the tray with exit code 0', async () => {

@@ -23,6 +23,7 @@ import {
   incomingSyncNotice,
   MENU_ITEMS,
   MenuAction,
+  menuLabel,
   Notice,
   oneLine,
   operationFinishedNotice,
@@ -135,7 +136,7 @@ class TrayApp {
   private buildMenu() {
     const Gtk = this.Gtk;
     const menu = new Gtk.Menu();
-    this.statusItem = new Gtk.MenuItem({ label: '' });
+    this.statusItem = new Gtk.MenuItem({ label: '', useUnderline: true });
     this.statusItem.setSensitive(false);
     menu.append(this.statusItem);
     menu.append(new Gtk.SeparatorMenuItem());
@@ -159,7 +160,7 @@ class TrayApp {
       this.shown.icon = view.icon;
     }
     if (view.statusLine !== this.shown.statusLine) {
-      this.statusItem.setLabel(view.statusLine);
+      this.statusItem.setLabel(menuLabel(view.statusLine));
       this.shown.statusLine = view.statusLine;
     }
     const sensitive = JSON.stringify(view.sensitive);

@@ -7,6 +7,7 @@ import {
   incomingSyncNotice,
   MAX_STATUS_LINE,
   MENU_ITEMS,
+  menuLabel,
   oneLine,
   operationFinishedNotice,
   operationRows,
@@ -77,7 +78,7 @@ describe('trayView', () => {
 
   it('keeps a hostile summary on one short line', () => {
     const view = trayView(status('error', `line one\nline two\r\u0007\u2028${'x'.repeat(500)}`), true);
-    expect(view.statusLine).not.toMatch(/[\n\r\u0007\u2028]/);
+    for (const hostile of ['\n', '\r', '\u0007', '\u2028']) expect(view.statusLine).not.toContain(hostile);
     expect([...view.statusLine]).toHaveLength(MAX_STATUS_LINE);
     expect(view.statusLine.startsWith('Error: line one line two x')).toBe(true);
     expect(view.statusLine.endsWith('…')).toBe(true);
@@ -217,6 +218,10 @@ describe('notices', () => {
       icon: 'dialog-error',
     });
     expect(actionFailedNotice('Sync', 'plain').body).toBe('plain');
+  });
+
+  it('menuLabel doubles underscores so dbusmenu shows them instead of taking an access key', () => {
+    expect(menuLabel('Behind: python_foo, lib__x')).toBe('Behind: python__foo, lib____x');
   });
 
   it('oneLine strips control characters and C1 codes', () => {

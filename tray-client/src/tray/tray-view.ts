@@ -68,6 +68,15 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
 }
 
+/**
+ * A menu label with every underscore doubled. Panels read labels over dbusmenu, where a single `_`
+ * marks the access key and is not shown (so `python_foo` would read `pythonfoo`); the status item is
+ * created with use-underline, so GTK and the panel both show one underscore.
+ */
+export function menuLabel(text: string): string {
+  return text.replaceAll('_', '__');
+}
+
 function clip(text: string, max: number): string {
   const characters = [...text];
   return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
