@@ -11,9 +11,9 @@ import { isExecutable, OperationOutcome, OperationRunner } from '../operations/o
 import { parsePlan } from '../operations/plan-validation';
 import { Reporter } from '../reporting/reporter';
 
-/** Where the pacman hook (ops/pacman-hook) signals a finished transaction, for every user on the machine. */
-export const SYSTEM_STAMP_PATH = '/var/lib/pacman-sync/transaction.stamp';
-/** The stamp in the client's own state directory (the system daemon's state directory is /var/lib/pacman-sync). */
+/** Where the pacman hook (ops/pacman-hook) signals a finished transaction, for every client on the machine. */
+export const SYSTEM_STAMP_PATH = '/run/pacman-sync/transaction.stamp';
+/** A stamp in the client's own state directory, for setups that signal one client only. */
 export const STAMP_FILE = 'transaction.stamp';
 
 /** Decides an operation nobody asked to run automatically (the tray asks its user; the daemon leaves it). */
