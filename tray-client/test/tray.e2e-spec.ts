@@ -1,7 +1,7 @@
 // The GTK tray end to end: the real tray (node-gtk, libayatana-appindicator) in a child process, shown
 // by a real StatusNotifier host on a private session bus under Xvfb, clicked over dbusmenu as a panel
 // does, its actions reaching a real HTTP server. Run with `npm run test:tray -w tray-client`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SyncPlan } from '@pacman-sync/shared';
@@ -133,6 +133,36 @@ function operationPolls(server: HttpTestServer): number {
   return server.requests.filter((request) => request.url.startsWith('/api/operations?')).length;
 }
 
+/**
+ * A desktop whose default application for web pages and text files is a recorder, so that "Open console"
+ * and "Settings" can be checked through GIO's real default-handler lookup (what xdg-open would pick).
+ */
+function desktopWithRecordingOpener(root: string, record: string): NodeJS.ProcessEnv {
+  const data = join(root, 'data');
+  const config = join(root, 'config');
+  mkdirSync(join(data, 'applications'), { recursive: true });
+  mkdirSync(config, { recursive: true });
+  const opener = join(root, 'record-open');
+  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${record}'\n`, { mode: 0o755 });
+  writeFileSync(
+    join(data, 'applications', 'recording-opener.desktop'),
+    `[Desktop Entry]\nType=Application\nName=Recording opener\nExec=${opener} %u\n` +
+      'MimeType=x-scheme-handler/http;text/plain;application/octet-stream;\n',
+  );
+  writeFileSync(
+    join(config, 'mimeapps.list'),
+    '[Default Applications]\n' +
+      ['x-scheme-handler/http', 'text/plain', 'application/octet-stream']
+        .map((type) => `${type}=recording-opener.desktop\n`)
+        .join(''),
+  );
+  return { XDG_DATA_HOME: data, XDG_CONFIG_HOME: config };
+}
+
+function openedUris(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
 function posts(server: HttpTestServer, path: string): RecordedRequest[] {
   return server.requests.filter((request) => request.method === 'POST' && request.url === path);
 }
@@ -145,6 +175,8 @@ describe('the tray under a real StatusNotifier host', () => {
   let item: TrayItem;
   let configFile: string;
   let notifications: NotificationServer;
+  /** Where the desktop's default handler writes each URI it was asked to open. */
+  let opened: string;
 
   beforeAll(async () => {
     requireTrayTestSession();
@@ -156,8 +188,11 @@ describe('the tray under a real StatusNotifier host', () => {
     mkdirSync(configDir, { recursive: true });
     configFile = join(configDir, 'client.conf');
     writeFileSync(configFile, '[server]\nurl = http://127.0.0.1:9\n');
+    opened = join(configDir, 'opened.txt');
+    rmSync(opened, { force: true });
     tray = TrayProcess.start({
       ...process.env,
+      ...desktopWithRecordingOpener(join(configDir, 'desktop'), opened),
       TRAY_FIXTURE_SERVER: server.url,
       TRAY_FIXTURE_ENDPOINT: ENDPOINT_ID,
       TRAY_FIXTURE_CONFIG: configFile,
@@ -270,6 +305,26 @@ describe('the tray under a real StatusNotifier host', () => {
     await item.click('Show details');
     const { titles } = await tray.request({ cmd: 'windows' }, 'windows');
     expect((titles as string[]).filter((title) => title === DETAILS_WINDOW_TITLE)).toHaveLength(1);
+  });
+
+  it('Open console and Settings hand the console URL and the config file to the desktop default handler', async () => {
+    await item.click('Open console');
+    await until('the console to be opened', () => openedUris(opened).length === 1);
+    expect(openedUris(opened)).toEqual([`${server.url}/`]);
+    await item.click('Settings');
+    await until('the config file to be opened', () => openedUris(opened).length === 2);
+    expect(openedUris(opened)[1]).toMatch(new RegExp(`^(file://)?${configFile.replace(/[.]/g, '\\.')}$`));
+
+    // A missing config file is reported, not handed to the desktop.
+    renameSync(configFile, `${configFile}.away`);
+    try {
+      await item.click('Settings');
+      await until('the missing file reported', () => tray.stderr.includes('Settings failed: '));
+      expect(tray.stderr).toContain(`${configFile} does not exist yet`);
+      expect(openedUris(opened)).toHaveLength(2);
+    } finally {
+      renameSync(`${configFile}.away`, configFile);
+    }
   });
 
   it('asks before applying an incoming sync and claims it only when the user accepts', async () => {

@@ -194,10 +194,7 @@ class TrayApp {
     this.pendingAction = true;
     this.render(this.backend.current());
     action()
-      .catch((error: unknown) => {
-        this.log(`pacman-sync: ${label} failed: ${(error as Error).message ?? String(error)}`);
-        this.notifier.notify(actionFailedNotice(label, error));
-      })
+      .catch((error: unknown) => this.report(label, error))
       .finally(() => {
         this.pendingAction = false;
         if (this.resolveExit) this.render(this.backend.current());
@@ -221,11 +218,11 @@ class TrayApp {
     try {
       parsed = new URL(url);
     } catch {
-      return this.notifier.notify(actionFailedNotice('Open console', new Error(`not a URL: ${url}`)));
+      return this.report('Open console', new Error(`not a URL: ${url}`));
     }
     // The URL comes from config; only a web address may go to the desktop's URI launcher.
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      return this.notifier.notify(actionFailedNotice('Open console', new Error(`not a web address: ${url}`)));
+      return this.report('Open console', new Error(`not a web address: ${url}`));
     }
     this.launch('Open console', parsed.href);
   }
@@ -233,11 +230,9 @@ class TrayApp {
   private openSettings(): void {
     const path = this.backend.configPath();
     if (!existsSync(path)) {
-      return this.notifier.notify(
-        actionFailedNotice(
-          'Settings',
-          new Error(`${path} does not exist yet; run "pacman-sync register" first`),
-        ),
+      return this.report(
+        'Settings',
+        new Error(`${path} does not exist yet; run "pacman-sync register" first`),
       );
     }
     this.launch('Settings', pathToFileURL(path).href);
@@ -248,9 +243,15 @@ class TrayApp {
     try {
       this.Gio.AppInfo.launchDefaultForUri(uri, null);
     } catch (error) {
-      this.log(`pacman-sync: ${label}: cannot open ${uri}: ${(error as Error).message}`);
-      this.notifier.notify(actionFailedNotice(label, error));
+      this.report(label, new Error(`cannot open ${uri}: ${(error as Error).message}`, { cause: error }));
     }
+  }
+
+  /** A failed action is logged and shown: the menu has no other place to say it. */
+  private report(label: string, error: unknown): void {
+    const notice = actionFailedNotice(label, error);
+    this.log(`pacman-sync: ${notice.summary}: ${notice.body}`);
+    this.notifier.notify(notice);
   }
 
   private confirmIncomingSync(request: IncomingSyncRequest): Promise<boolean> {
