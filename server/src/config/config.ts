@@ -132,7 +132,7 @@ function parseCorsOrigins(env: Env): readonly string[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   for (const origin of origins) {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = new URL(origin);
     } catch {
