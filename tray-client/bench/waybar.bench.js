@@ -13,7 +13,12 @@ const BIN = join(__dirname, '..', 'bin', 'pacman-sync.js');
 const TARGET = 1.5;
 
 const home = mkdtempSync(join(tmpdir(), 'pacman-sync-waybar-bench-'));
-const env = { ...process.env, HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config') };
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_STATE_HOME: join(home, 'state'),
+  XDG_CONFIG_HOME: join(home, 'config'),
+};
 mkdirSync(join(home, 'state', 'pacman-sync'), { recursive: true, mode: 0o700 });
 writeFileSync(
   join(home, 'state', 'pacman-sync', 'last-status.json'),
