@@ -5,11 +5,18 @@ export const poolsCommand: Command = {
   name: 'pools',
   summary: 'list the pools the server knows',
   usage: '',
-  description: ['Lists pools with their endpoint count, target and policy.'],
+  description: [
+    'Lists pools with their endpoint count, target and policy. Uses [server] api_key when set (an endpoint',
+    'token may not list pools), else the endpoint token.',
+  ],
   options: {},
   optionHelp: [],
   async run(context) {
-    const page = await context.api().listPools({ limit: 500 });
+    const config = context.config();
+    const api = config.server.apiKey
+      ? context.apiAt(config.server.url ?? context.credentials().server_url, config.server.apiKey)
+      : context.api();
+    const page = await api.listPools({ limit: 500 });
     if (context.json) {
       context.emit(page);
       return EXIT.OK;
