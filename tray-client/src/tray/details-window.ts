@@ -59,11 +59,6 @@ export class DetailsWindow {
     this.window!.showAll();
   }
 
-  /** The GTK window, once built (the e2e fixture screenshots it). */
-  get widget(): GtkWindow | null {
-    return this.window;
-  }
-
   destroy(): void {
     this.window?.destroy();
     this.window = null;

@@ -39,9 +39,8 @@ export interface TrayOptions {
   log?: (line: string) => void;
 }
 
-/** What runTray hands to a caller that needs the widgets (the e2e fixture takes screenshots). */
+/** What runTray hands to a caller that must stop the tray from outside the menu (the e2e fixture). */
 export interface TrayHandle {
-  readonly detailsWindow: DetailsWindow;
   quit(): void;
 }
 
@@ -67,7 +66,7 @@ export async function runTray(
   const onSignal = () => tray.quit();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  onStarted?.({ detailsWindow: tray.detailsWindow, quit: () => tray.quit() });
+  onStarted?.({ quit: () => tray.quit() });
   try {
     // Gtk.main() blocks, running libuv inside GLib's loop, until Gtk.mainQuit(). Called from a microtask
     // (as here, after an await) node-gtk 4.1 defers it into a timer callback, and on Node 20 every
@@ -82,7 +81,7 @@ export async function runTray(
 }
 
 class TrayApp {
-  readonly detailsWindow: DetailsWindow;
+  private readonly detailsWindow: DetailsWindow;
   private indicator!: AppIndicator;
   private statusItem!: GtkMenuItem;
   private readonly actionItems = new Map<MenuAction, GtkMenuItem>();

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 
 import * as dbus from 'dbus-next';
 
-import { loadGtk } from './gi';
+import { loadAppIndicator, loadGtk } from './gi';
 
 export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
 
-/** Exit code of `pacman-sync tray` when there is no display or no tray host (documented in the README). */
+/** Exit code of `pacman-sync tray` when there is no display or no tray host (docs/tray.md). */
 export const TRAY_UNAVAILABLE_EXIT_CODE = 5;
 
 export type TrayEnvironment = { ok: true } | { ok: false; reason: string };
@@ -31,6 +31,7 @@ export async function detectTrayEnvironment(env: Environment = process.env): Pro
   let gtk: ReturnType<typeof loadGtk>;
   try {
     gtk = loadGtk();
+    loadAppIndicator();
   } catch (error) {
     return { ok: false, reason: `GTK is not available: ${(error as Error).message}` };
   }
