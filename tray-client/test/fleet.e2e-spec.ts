@@ -8,6 +8,8 @@ import type { SyncPlan } from '@pacman-sync/shared';
 
 // eslint-disable-next-line no-restricted-imports -- the fleet test runs the real server, started in-process
 import { startTestApp, TestApp } from '../../server/test/support/test-app';
+import { createTrayBackend } from '../src/cli/commands/tray';
+import { CliContext } from '../src/cli/context';
 import { TestClient } from './support/cli-harness';
 import {
   ARCH_REPO,
@@ -203,6 +205,33 @@ describe('a fleet of three endpoints against the real server', () => {
     expect(installed.get('tool')).not.toBe(tool11.version);
     const status = (await b.expect(['status', '--json'])).json<{ endpoint: { sync_status: string } }>();
     expect(status.endpoint.sync_status).toBe('in_sync');
+  });
+
+  it('the tray backend `pacman-sync tray` builds shows details and applies the pending auto_sync operation on Sync now', async () => {
+    const context = new CliContext(
+      { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: c.env },
+      { json: false, configFlag: null, verbose: false },
+      { adapterOptions: { hookdir: rootC.hookdir, logfile: rootC.logfile } },
+    );
+    const backend = await createTrayBackend(context, () => undefined);
+    const finished: string[] = [];
+    backend.onOperationFinished((operation) => finished.push(`${operation.type} ${operation.status}`));
+    const details = await backend.details();
+    expect(details.endpointName).toBe('client-c');
+    expect(details.poolName).toBeNull(); // an endpoint token may not read its pool
+    // C has only the Manjaro repository: the new target's clash is nowhere for it (left as it is, newest).
+    expect(details.plan?.unavailable.map((item) => item.package_name).sort()).toEqual(['clash', 'extra']);
+    expect(details.operations[0]).toMatchObject({ type: 'sync', status: 'pending' });
+    expect(backend.consoleUrl()).toBe(serverUrl);
+    expect(backend.configPath()).toBe(c.configFile);
+
+    const before = rootC.query();
+    await backend.syncNow();
+    expect(finished).toEqual(['sync completed']);
+    expect(rootC.query()).toEqual(before);
+    expect(backend.current()).toMatchObject({ state: 'behind', canRevert: true });
+    const operations = (await backend.details()).operations;
+    expect(operations.filter((operation) => operation.status === 'pending')).toEqual([]);
   });
 
   it('answers from the cache when the server is gone: status exits 4, Waybar still prints', async () => {

@@ -1,4 +1,6 @@
+import type { CoreTrayBackend } from '../../tray-backend/core-tray-backend';
 import type { Command } from '../command';
+import type { CliContext } from '../context';
 import { createDaemon } from './daemon';
 
 export const trayCommand: Command = {
@@ -13,46 +15,26 @@ export const trayCommand: Command = {
   options: { headless: { type: 'boolean' } },
   optionHelp: [['--headless', 'without a display or tray host, run the daemon instead of exiting 5']],
   async run(context, values) {
-    const { detectTrayEnvironment } = await import('../../tray/tray-environment');
+    const { detectTrayEnvironment, TRAY_UNAVAILABLE_EXIT_CODE } = await import('../../tray/tray-environment');
     const environment = await detectTrayEnvironment(context.io.env);
     if (!environment.ok && values.headless) {
       context.io.stderr.write(`pacman-sync: no tray (${environment.reason}); running headless\n`);
       const { daemonCommand } = await import('./daemon');
       return daemonCommand.run(context, {});
     }
+    if (!environment.ok) {
+      context.io.stderr.write(`pacman-sync: cannot show the tray: ${environment.reason}\n`);
+      return TRAY_UNAVAILABLE_EXIT_CODE;
+    }
     const { runTray } = await import('../../tray/tray-app');
-    const { CoreTrayBackend } = await import('../../tray-backend/core-tray-backend');
     const log = (line: string) => context.io.stderr.write(`${line}\n`);
-    const config = context.config();
-    const credentials = context.credentials();
-    const api = context.api();
-    // The tray asks for privileges with pkexec (a graphical prompt), not sudo on a terminal it lacks.
-    const adapter = context.adapter({ autoPrivilege: 'pkexec' });
-    const backend = new CoreTrayBackend({
-      api,
-      reporter: context.reporter(api, adapter),
-      runner: context.runner(api, adapter),
-      store: context.store(),
-      endpointId: credentials.endpoint_id,
-      endpointName: config.client.endpointName,
-      serverUrl: credentials.server_url,
-      configPath: context.configPath,
-      autoSync: config.client.autoSync,
-      createDaemon: (hooks) =>
-        createDaemon(context, {
-          log,
-          adapter,
-          confirm: hooks.confirm,
-          onOperationFinished: (operation, _outcome, error) => hooks.onOperationFinished(operation, error),
-          onCycle: hooks.onCycle,
-        }),
-    });
+    const backend = await createTrayBackend(context, log);
     const controller = new AbortController();
     const running = backend.run(controller.signal);
     try {
       const code = await runTray(backend, {
         env: context.io.env,
-        notifications: config.ui.showNotifications,
+        notifications: context.config().ui.showNotifications,
         log,
       });
       return code;
@@ -62,3 +44,35 @@ export const trayCommand: Command = {
     }
   },
 };
+
+/** The tray's backend on the core, with the daemon loop underneath (exported for tests without GTK). */
+export async function createTrayBackend(
+  context: CliContext,
+  log: (line: string) => void,
+): Promise<CoreTrayBackend> {
+  const { CoreTrayBackend } = await import('../../tray-backend/core-tray-backend');
+  const config = context.config();
+  const credentials = context.credentials();
+  const api = context.api();
+  // The tray asks for privileges with pkexec (a graphical prompt), not sudo on a terminal it lacks.
+  const adapter = context.adapter({ autoPrivilege: 'pkexec' });
+  return new CoreTrayBackend({
+    api,
+    reporter: context.reporter(api, adapter),
+    runner: context.runner(api, adapter),
+    store: context.store(),
+    endpointId: credentials.endpoint_id,
+    endpointName: config.client.endpointName,
+    serverUrl: credentials.server_url,
+    configPath: context.configPath,
+    autoSync: config.client.autoSync,
+    createDaemon: (hooks) =>
+      createDaemon(context, {
+        log,
+        adapter,
+        confirm: hooks.confirm,
+        onOperationFinished: (operation, _outcome, error) => hooks.onOperationFinished(operation, error),
+        onCycle: hooks.onCycle,
+      }),
+  });
+}
