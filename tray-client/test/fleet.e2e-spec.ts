@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { SyncPlan } from '@pacman-sync/shared';
 
 // eslint-disable-next-line no-restricted-imports -- the fleet test runs the real server, started in-process
+import { PostgresCluster, startPostgres, stopPostgres } from '../../server/test/support/postgres';
+// eslint-disable-next-line no-restricted-imports -- the fleet test runs the real server, started in-process
 import { startTestApp, TestApp } from '../../server/test/support/test-app';
 import { createTrayBackend } from '../src/cli/commands/tray';
 import { CliContext } from '../src/cli/context';
@@ -27,7 +29,12 @@ import { requirePacmanTools, TestRoot } from './support/pacman-fixture';
 
 jest.setTimeout(120_000);
 
-describe('a fleet of three endpoints against the real server', () => {
+// The server's test harness picks the engine from DB_ENGINE and, for PostgreSQL, a throwaway cluster.
+const ENGINES = ['sqlite', 'postgres'] as const;
+
+describe.each(ENGINES)('a fleet of three endpoints against the real server on %s', (engine) => {
+  let cluster: PostgresCluster | null = null;
+  const savedEnv = { DB_ENGINE: process.env.DB_ENGINE, TEST_PG_ADMIN_URL: process.env.TEST_PG_ADMIN_URL };
   let server: TestApp;
   let serverUrl: string;
   let poolId: string;
@@ -40,6 +47,11 @@ describe('a fleet of three endpoints against the real server', () => {
 
   beforeAll(async () => {
     requirePacmanTools();
+    process.env.DB_ENGINE = engine;
+    if (engine === 'postgres') {
+      cluster = await startPostgres();
+      process.env.TEST_PG_ADMIN_URL = cluster.adminUrl;
+    }
     server = await startTestApp();
     await server.app.listen(0, '127.0.0.1');
     serverUrl = `http://127.0.0.1:${(server.app.getHttpServer().address() as AddressInfo).port}`;
@@ -72,6 +84,11 @@ describe('a fleet of three endpoints against the real server', () => {
 
   afterAll(async () => {
     await server?.close();
+    if (cluster) stopPostgres(cluster);
+    for (const [key, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
     for (const client of [a, b, c]) client?.destroy();
     for (const root of [rootA, rootB, rootC]) root?.destroy();
   });
