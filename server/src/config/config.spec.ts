@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, KNOWN_ENV_VARS, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -110,6 +110,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '500' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/8; rm -rf /' }, 'TRUST_PROXY'],
     [{ SESSION_TTL: '5' }, 'SESSION_TTL'],
+    [{ MAINTENANCE_INTERVAL_SECONDS: '0' }, 'MAINTENANCE_INTERVAL_SECONDS'],
+    [{ MAINTENANCE_INTERVAL_SECONDS: '1.5' }, 'MAINTENANCE_INTERVAL_SECONDS'],
   ])('rejects %j naming %s in a single line', (env, variable) => {
     let thrown: unknown;
     try {
@@ -128,5 +130,24 @@ describe('loadConfig', () => {
       httpPort: 8080,
       logLevel: 'info',
     });
+  });
+
+  it('reads exactly the variables KNOWN_ENV_VARS lists (the deployment files are checked against it)', () => {
+    const read = new Set<string>();
+    const env = new Proxy(
+      { DATABASE_TYPE: 'postgresql', DATABASE_URL: 'postgresql://db/sync' } as Record<string, string>,
+      {
+        get: (target, name) => {
+          if (typeof name === 'string') read.add(name);
+          return target[name as string];
+        },
+      },
+    );
+    loadConfig(env);
+    expect([...read].sort()).toEqual([...KNOWN_ENV_VARS].sort());
+  });
+
+  it('takes the maintenance period from MAINTENANCE_INTERVAL_SECONDS', () => {
+    expect(loadConfig({ MAINTENANCE_INTERVAL_SECONDS: '2' }).maintenanceIntervalSeconds).toBe(2);
   });
 });

@@ -42,13 +42,39 @@ export interface AppConfig {
   readonly operationTimeoutSeconds: number;
   /** How many non-target snapshots per endpoint AUTO_CLEANUP_OLD_STATES keeps. */
   readonly keepStatesPerEndpoint: number;
-  /** Period of the job that marks endpoints offline, fails stale operations and cleans snapshots. */
+  /**
+   * Period of the job that marks endpoints offline, fails stale operations and cleans snapshots
+   * (MAINTENANCE_INTERVAL_SECONDS; with several instances on one PostgreSQL, one of them runs it).
+   */
   readonly maintenanceIntervalSeconds: number;
   /** WS /api/events pings every client this often and drops one that did not answer the previous ping. */
   readonly eventsHeartbeatSeconds: number;
   /** A WebSocket client whose unsent events exceed this is dropped rather than buffered without bound. */
   readonly eventsMaxBufferedBytes: number;
 }
+
+/**
+ * Every environment variable the server reads. Deployment files (ops/compose.yaml, ops/Dockerfile, the
+ * systemd environment example) are checked against this list, so a misspelt variable there fails a test
+ * instead of being silently ignored.
+ */
+export const KNOWN_ENV_VARS = [
+  'DATABASE_TYPE',
+  'DATABASE_URL',
+  'HTTP_PORT',
+  'HTTP_HOST',
+  'LOG_LEVEL',
+  'JWT_SECRET_KEY',
+  'API_RATE_LIMIT',
+  'ENABLE_REPOSITORY_ANALYSIS',
+  'AUTO_CLEANUP_OLD_STATES',
+  'DATA_DIR',
+  'ADMIN_PASSWORD',
+  'CORS_ORIGINS',
+  'TRUST_PROXY',
+  'SESSION_TTL',
+  'MAINTENANCE_INTERVAL_SECONDS',
+] as const;
 
 /** Thrown for a bad environment value; main.ts prints only its message (one line) and exits 1. */
 export class ConfigError extends Error {
@@ -222,7 +248,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     credentialCacheSeconds: 10,
     operationTimeoutSeconds: 3600,
     keepStatesPerEndpoint: 10,
-    maintenanceIntervalSeconds: 60,
+    maintenanceIntervalSeconds: parseInteger(env, 'MAINTENANCE_INTERVAL_SECONDS', 60, 1, 24 * 3600),
     eventsHeartbeatSeconds: 30,
     eventsMaxBufferedBytes: 1024 * 1024,
   });
