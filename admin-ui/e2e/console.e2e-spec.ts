@@ -180,6 +180,13 @@ describe('admin console in Chromium', () => {
     );
     await waitForText(page.getByTestId('endpoint-status'), 'In sync', 5000);
     await page.getByTestId('active-operation').waitFor({ state: 'detached' });
+
+    await page.getByLabel('Filter packages').fill('linux');
+    await waitForText(page.getByTestId('package-count'), '2 of 6 packages');
+    // Newest snapshot against the one before it: what the sync changed.
+    await page.reload();
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await waitForText(page.getByTestId('state-diff').locator('tbody tr'), 'upgraded linux 6.6.10-1 6.7.1-1');
   });
 
   it('analyses the pool repositories and shows what each endpoint lacks', async () => {

@@ -5,7 +5,13 @@ import { RouterLink } from '@angular/router';
 import { DEFAULT_SYNC_POLICY, diffStates, type StateDiff } from '@pacman-sync/shared';
 
 import { ApiError, errorMessage } from '../api/api-error';
-import type { EndpointDto, EndpointPlanDto, OperationDto, StateSummaryDto } from '../api/generated/models';
+import type {
+  EndpointDto,
+  EndpointPlanDto,
+  OperationDto,
+  StateDto,
+  StateSummaryDto,
+} from '../api/generated/models';
 import { EndpointsService } from '../api/generated/services/endpoints.service';
 import { OperationsService } from '../api/generated/services/operations.service';
 import { StatesService } from '../api/generated/services/states.service';
@@ -17,6 +23,7 @@ import { ConfirmButtonComponent } from '../ui/confirm-button.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
 import { PlanViewComponent } from './plan-view.component';
 import { StateDiffViewComponent } from './state-diff-view.component';
+import { StatePackagesComponent } from './state-packages.component';
 
 /** Comparing two snapshots of one machine: every package counts, foreign ones included. */
 const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
@@ -31,6 +38,7 @@ const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
     ConfirmButtonComponent,
     PlanViewComponent,
     StateDiffViewComponent,
+    StatePackagesComponent,
   ],
   template: `
     <p><a routerLink="/endpoints">← Endpoints</a></p>
@@ -129,6 +137,17 @@ const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
         }
       </section>
 
+      <section class="card" aria-labelledby="packages-title">
+        <h2 id="packages-title">Installed packages (latest state)</h2>
+        @if (latestPackages(); as state) {
+          <ps-state-packages [packages]="state.packages" />
+        } @else if (endpoint()!.latest_state_id) {
+          <p class="muted" role="status">Loading packages…</p>
+        } @else {
+          <p class="muted">The endpoint has not reported a state yet.</p>
+        }
+      </section>
+
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">State history</h2>
         @if (states().length === 0) {
@@ -140,7 +159,7 @@ const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
               <select name="from" [(ngModel)]="compareFrom">
                 @for (state of states(); track state.id) {
                   <option [value]="state.id">
-                    {{ state.created_at | date: 'short' }} · {{ state.package_count }} pkgs
+                    {{ state.created_at | date: 'medium' }} · {{ state.package_count }} pkgs
                   </option>
                 }
               </select>
@@ -150,7 +169,7 @@ const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
               <select name="to" [(ngModel)]="compareTo">
                 @for (state of states(); track state.id) {
                   <option [value]="state.id">
-                    {{ state.created_at | date: 'short' }} · {{ state.package_count }} pkgs
+                    {{ state.created_at | date: 'medium' }} · {{ state.package_count }} pkgs
                   </option>
                 }
               </select>
@@ -178,7 +197,7 @@ const COMPARE_POLICY = { ...DEFAULT_SYNC_POLICY, include_aur: true };
                   <td>{{ state.created_at | date: 'medium' }}</td>
                   <td>{{ state.package_count }}</td>
                   <td>
-                    <code>{{ state.content_hash.slice(0, 12) }}</code>
+                    <code [title]="state.content_hash">{{ shortHash(state.content_hash) }}</code>
                   </td>
                   <td>{{ state.is_target ? 'pool target' : '' }}</td>
                 </tr>
@@ -236,6 +255,7 @@ export class EndpointDetailComponent {
   protected readonly planError = signal<string | null>(null);
   protected readonly states = signal<StateSummaryDto[]>([]);
   protected readonly operations = signal<OperationDto[]>([]);
+  protected readonly latestPackages = signal<StateDto | null>(null);
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
   protected readonly diff = signal<StateDiff | null>(null);
@@ -284,6 +304,11 @@ export class EndpointDetailComponent {
     return typeof progress === 'object' && progress !== null
       ? (progress as { percent?: number; message?: string })
       : null;
+  }
+
+  /** Enough of the hash to tell snapshots apart; the full one is in the tooltip. */
+  protected shortHash(hash: string): string {
+    return hash.replace(/^sha256:/, '').slice(0, 12);
   }
 
   protected summaryOf(op: OperationDto): string {
@@ -337,13 +362,31 @@ export class EndpointDetailComponent {
       }
       this.loadError.set(null);
       if (!this.pools.loaded()) void this.pools.load();
-      await Promise.all([this.loadPlan(id), this.loadOperations(id)]);
+      await Promise.all([
+        this.loadPlan(id),
+        this.loadOperations(id),
+        this.loadPackages(endpoint.latest_state_id),
+      ]);
     } catch (error) {
       this.loadError.set(
         error instanceof ApiError && error.status === 404
           ? 'This endpoint does not exist.'
           : errorMessage(error),
       );
+    }
+  }
+
+  /** A snapshot never changes, so the packages are fetched again only when the latest state is another one. */
+  private async loadPackages(stateId: string | null): Promise<void> {
+    if (!stateId) {
+      this.latestPackages.set(null);
+      return;
+    }
+    if (this.latestPackages()?.id === stateId) return;
+    try {
+      this.latestPackages.set(await this.statesApi.getState({ id: stateId }));
+    } catch (error) {
+      this.actionError.set(errorMessage(error));
     }
   }
 

@@ -188,17 +188,17 @@ export class RepositoryAnalysisComponent implements OnInit {
   private readonly needle = computed(() => this.filter().trim().toLowerCase());
   protected readonly common = computed(() =>
     (this.analysis()?.common_packages ?? [])
-      .filter((pkg) => pkg.name.includes(this.needle()))
+      .filter((pkg) => pkg.name.toLowerCase().includes(this.needle()))
       .slice(0, SHOWN),
   );
   protected readonly excluded = computed(() =>
     (this.analysis()?.excluded_packages ?? [])
-      .filter((pkg) => pkg.package_name.includes(this.needle()))
+      .filter((pkg) => pkg.package_name.toLowerCase().includes(this.needle()))
       .slice(0, SHOWN),
   );
   protected readonly conflicts = computed(() =>
     (this.analysis()?.conflicts ?? [])
-      .filter((pkg) => pkg.package_name.includes(this.needle()))
+      .filter((pkg) => pkg.package_name.toLowerCase().includes(this.needle()))
       .slice(0, SHOWN),
   );
 
