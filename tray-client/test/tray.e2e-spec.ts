@@ -452,3 +452,21 @@ describe('the tray where it cannot be shown', () => {
     expect(tray.stderr).toContain('no D-Bus session bus');
   });
 });
+
+describe('the tray stopped by its service manager', () => {
+  it('ends with exit code 0 on SIGTERM (systemd stopping the user unit)', async () => {
+    requireTrayTestSession();
+    const host = await StatusNotifierHost.start();
+    const tray = TrayProcess.start({ ...process.env });
+    try {
+      await tray.waitFor('started');
+      const item = await host.waitForItem();
+      expect(await item.property('Status')).toBe('Active');
+      expect(await tray.stop()).toBe(0);
+      expect(tray.events.find((event) => event.event === 'exit')).toEqual({ event: 'exit', code: 0 });
+    } finally {
+      await tray.stop();
+      await host.close();
+    }
+  });
+});

@@ -62,7 +62,10 @@ export async function runTray(
   }
   const { Gtk, Gio } = loadGtk();
   const tray = new TrayApp(Gtk, Gio, backend, new Notifier(options.notifications ?? true, log), log);
-  const stopped = new Promise<number>((resolve) => tray.start(resolve));
+  let resolveExit!: (code: number) => void;
+  const stopped = new Promise<number>((resolve) => (resolveExit = resolve));
+  // Outside the promise executor, so that a failure to build the indicator rejects before GTK's loop runs.
+  tray.start(resolveExit);
   const onSignal = () => tray.quit();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
