@@ -153,7 +153,7 @@ describe('Daemon', () => {
     const authorizations: Array<string | undefined> = [];
     sockets.on('connection', (_socket, request) => authorizations.push(request.headers.authorization));
     const confirmed: string[] = [];
-    const { daemon } = daemonFor(server.url, {
+    const { daemon, store } = daemonFor(server.url, {
       useEvents: true,
       confirm: async (operation) => {
         confirmed.push(operation.id);
@@ -173,6 +173,18 @@ describe('Daemon', () => {
         socket.send('not json');
       }
       await waitFor(() => confirmed.length === 1, 'the operation to reach the confirmer');
+      for (const socket of sockets.clients) {
+        socket.send(
+          JSON.stringify({
+            type: 'endpoint.status',
+            data: { endpoint_id: ENDPOINT_ID, sync_status: 'behind' },
+          }),
+        );
+      }
+      await waitFor(
+        () => store.readLastStatus()?.sync_status === 'behind',
+        'the status event to reach the cache',
+      );
       expect(confirmed).toEqual([pending.id]);
       expect(server.requests.some((request) => request.url.endsWith('/claim'))).toBe(false);
     } finally {

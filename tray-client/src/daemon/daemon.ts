@@ -1,7 +1,7 @@
 import { FSWatcher, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
-import type { SyncPlan } from '@pacman-sync/shared';
+import { SYNC_STATUSES, SyncPlan, SyncStatus } from '@pacman-sync/shared';
 
 import { ServerUnreachableError } from '../api/api-error';
 import type { Operation, ServerEvent } from '../api/api-types';
@@ -235,12 +235,16 @@ export class Daemon {
       onEvent: (event) => {
         this.options.onEvent?.(event);
         const data = event.data;
+        if (data.endpoint_id !== this.options.endpointId) return;
+        if (event.type === 'operation.updated' && data.status === 'pending') this.checkOperations();
         if (
-          event.type === 'operation.updated' &&
-          data.endpoint_id === this.options.endpointId &&
-          data.status === 'pending'
+          event.type === 'endpoint.status' &&
+          (SYNC_STATUSES as readonly unknown[]).includes(data.sync_status)
         ) {
-          this.checkOperations();
+          // The status cache (Waybar, tray) follows the server at once, e.g. when the pool target changes.
+          void this.serialised(() => this.options.reporter.remember(data.sync_status as SyncStatus)).catch(
+            () => undefined,
+          );
         }
       },
     });
