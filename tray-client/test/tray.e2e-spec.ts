@@ -301,6 +301,18 @@ describe('the tray under a real StatusNotifier host', () => {
     expect(server.requests.some((request) => request.url === `/api/endpoints/${ENDPOINT_ID}/plan`)).toBe(
       true,
     );
+    const { texts } = await tray.request({ cmd: 'texts', title: DETAILS_WINDOW_TITLE }, 'texts');
+    const readable = (texts as string[]).join(' | ');
+    for (const expected of [
+      'lab-workstation-03 in pool lab',
+      "Plan to the pool's target: 1 to install, 1 to upgrade, 1 to downgrade, 1 unavailable",
+      'install | ripgrep |  | 14.1.1-1 | from repository (extra)',
+      'downgrade | mesa | 1:24.3.1-1 | 1:24.2.8-1 | from archive',
+      'unavailable | zoom |  | 6.2.11-1 | no repository or cache offers it',
+      'Set as latest | completed | target set from lab-workstation-01',
+    ]) {
+      expect(readable).toContain(expected);
+    }
     // Reopening reuses the one window instead of stacking a second.
     await item.click('Show details');
     const { titles } = await tray.request({ cmd: 'windows' }, 'windows');

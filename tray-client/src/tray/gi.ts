@@ -27,6 +27,7 @@ export interface GtkMenu extends GtkContainer {
 
 export interface GtkLabel extends GtkWidget {
   setText(text: string): void;
+  getText(): string;
   setMarkup(markup: string): void;
 }
 

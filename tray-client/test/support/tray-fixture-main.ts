@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { GtkMessageDialog, GtkWindow, loadGtk } from '../../src/tray/gi';
+import { GtkContainer, GtkLabel, GtkMessageDialog, GtkWidget, GtkWindow, loadGtk } from '../../src/tray/gi';
 import { TrayState } from '../../src/tray/tray-backend';
 import { runTray } from '../../src/tray/tray-app';
 import { HttpTrayBackendDouble } from './http-tray-backend';
@@ -17,6 +17,7 @@ type Command =
   | { cmd: 'screenshot'; title: string; path: string }
   | { cmd: 'dialog'; title: string; accept: boolean }
   | { cmd: 'windows' }
+  | { cmd: 'texts'; title: string }
   | { cmd: 'refresh'; count: number }
   | { cmd: 'memory' }
   | { cmd: 'quit' };
@@ -83,6 +84,10 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
       dialog.response(command.accept ? Gtk.ResponseType.ACCEPT : Gtk.ResponseType.REJECT);
       return reply('dialog', { answered: command.accept });
     }
+    case 'texts': {
+      const window = await waitForWindow(command.title);
+      return reply('texts', { texts: labelTexts(window) });
+    }
     case 'windows': {
       const { Gtk } = loadGtk();
       const titles = Gtk.Window.listToplevels()
@@ -105,6 +110,15 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
     case 'quit':
       return quit();
   }
+}
+
+/** Every label's text in a widget tree, in layout order: what a user can read in the window. */
+function labelTexts(widget: GtkWidget): string[] {
+  if ('getText' in widget) return [(widget as GtkLabel).getText()];
+  if (!('getChildren' in widget)) return [];
+  const children = (widget as GtkContainer).getChildren();
+  // GtkGrid lists its children last-attached first.
+  return ('attach' in widget ? children.reverse() : children).flatMap(labelTexts);
 }
 
 function memory(): { rss: number; heapUsed: number } {
