@@ -3,6 +3,24 @@ import { hostname as osHostname } from 'node:os';
 import type { Command } from '../command';
 import { EXIT, RefusedError, UsageError } from '../exit-codes';
 
+// The server's bounds for report_interval (seconds).
+const MIN_REPORT_INTERVAL = 10;
+const MAX_REPORT_INTERVAL = 86400;
+
+/** The server takes RFC 1123 names; a machine named with underscores or spaces is still registrable. */
+export function hostNameForServer(name: string): string {
+  const labels = name
+    .split('.')
+    .map((label) =>
+      label
+        .replace(/[^A-Za-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63),
+    )
+    .filter(Boolean);
+  return labels.length > 0 ? labels.join('.').slice(0, 253) : 'localhost';
+}
+
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export const registerCommand: Command = {
@@ -51,9 +69,9 @@ export const registerCommand: Command = {
     const api = context.apiAt(serverUrl, apiKey);
     const registered = await api.register({
       name: (values.name as string | undefined) ?? config.client.endpointName,
-      hostname: (values.hostname as string | undefined) ?? osHostname(),
+      hostname: (values.hostname as string | undefined) ?? hostNameForServer(osHostname()),
       pool_id: poolId,
-      report_interval: config.ui.updateInterval,
+      report_interval: Math.min(MAX_REPORT_INTERVAL, Math.max(MIN_REPORT_INTERVAL, config.ui.updateInterval)),
     });
     store.writeCredentials({
       endpoint_id: registered.endpoint.id,
