@@ -87,6 +87,26 @@ describe('admin console in Chromium', () => {
     await server?.stop();
   });
 
+  it('serves the console with deep links and leaves /api to the API', async () => {
+    const deepLink = await fetch(`${server.baseUrl}/pools/00000000-0000-4000-8000-000000000000`);
+    expect([
+      deepLink.status,
+      deepLink.headers.get('content-type'),
+      deepLink.headers.get('cache-control'),
+    ]).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
+    const html = await deepLink.text();
+    expect(html).toContain('<ps-root>');
+    const script = /src="(main-[A-Z0-9]+\.js)"/.exec(html)![1];
+    const asset = await fetch(`${server.baseUrl}/${script}`);
+    expect([asset.status, asset.headers.get('cache-control')]).toEqual([
+      200,
+      'public, max-age=31536000, immutable',
+    ]);
+    const unknownApi = await fetch(`${server.baseUrl}/api/no-such-route`);
+    expect(unknownApi.status).toBe(404);
+    expect(await unknownApi.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
   it('refuses a wrong password and signs the admin in', async () => {
     await page.goto(`${server.baseUrl}/`);
     await page.getByLabel('Username').waitFor();
@@ -136,6 +156,20 @@ describe('admin console in Chromium', () => {
     await waitForText(page.getByTestId('endpoint-status'), 'In sync');
     await page.getByTestId('plan-empty').waitFor();
     await expectAccessible(page, 'endpoint detail');
+
+    // Keyboard only: Escape cancels the confirmation without acting; Enter on its confirm button acts, and
+    // the server's refusal (nothing to revert) reaches the page as its own message.
+    await page.getByRole('button', { name: 'Revert', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('dialog[open]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await page.locator('dialog[open]').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await waitForText(page.getByRole('alert'), /no completed sync or revert to go back from/);
 
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await waitForText(page.getByTestId('count-behind'), '1');
