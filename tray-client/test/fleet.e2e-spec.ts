@@ -2,7 +2,7 @@
 // and three endpoint clients, each with its own pacman root, driven through the CLI's main() exactly as a
 // user types the commands. pacman is the real binary; nothing is mocked.
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { AddressInfo, createServer } from 'node:net';
 
 import type { SyncPlan } from '@pacman-sync/shared';
 
@@ -224,6 +224,25 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(status.endpoint.sync_status).toBe('in_sync');
   });
 
+  it('a running daemon hears of a new target over WS /api/events and applies the auto_sync operation', async () => {
+    const daemon = b.start(['daemon']);
+    try {
+      await waitFor(() => daemon.output().includes('event stream connected'), 'the daemon to connect');
+      // A drops extra: the target changes, B is now ahead, and auto_sync hands B a sync (with nothing to do).
+      rootA.pacman(['-R', '--', 'extra']);
+      await a.expect(['set-latest']);
+      await waitFor(() => /sync \S+ completed/.test(daemon.output()), 'the daemon to run the operation');
+    } finally {
+      const run = await daemon.stop();
+      expect(run.code).toBe(0);
+    }
+    const operations = await server.http.get('/api/operations').query({ endpoint_id: b.endpointId() });
+    expect(operations.body.items[0]).toMatchObject({ operation_type: 'sync', status: 'completed' });
+    expect(operations.body.items[0].details.requested_by).toBe('auto_sync');
+    // remove_extra is off: B keeps extra although the target no longer has it.
+    expect(rootB.query().has('extra')).toBe(true);
+  });
+
   it('the tray backend `pacman-sync tray` builds shows details and applies the pending auto_sync operation on Sync now', async () => {
     const context = new CliContext(
       { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: c.env },
@@ -237,7 +256,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(details.endpointName).toBe('client-c');
     expect(details.poolName).toBeNull(); // an endpoint token may not read its pool
     // C has only the Manjaro repository: the new target's clash is nowhere for it (left as it is, newest).
-    expect(details.plan?.unavailable.map((item) => item.package_name).sort()).toEqual(['clash', 'extra']);
+    expect(details.plan?.unavailable.map((item) => item.package_name)).toEqual(['clash']);
     expect(details.operations[0]).toMatchObject({ type: 'sync', status: 'pending' });
     expect(backend.consoleUrl()).toBe(serverUrl);
     expect(backend.configPath()).toBe(c.configFile);
@@ -252,22 +271,40 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
   });
 
   it('answers from the cache when the server is gone: status exits 4, Waybar still prints', async () => {
-    const offline = new TestClient('client-offline', rootB, { serverUrl: 'http://127.0.0.1:9', poolId });
+    const gone = `http://127.0.0.1:${await closedPort()}`;
+    const offline = new TestClient('client-offline', rootB, { serverUrl: gone, poolId });
     try {
       // Borrow B's registration, as if B's server had vanished.
       cpSync(b.stateDir, offline.stateDir, { recursive: true });
       const credentials = JSON.parse(readFileSync(`${offline.stateDir}/endpoint.json`, 'utf8'));
       writeFileSync(
         `${offline.stateDir}/endpoint.json`,
-        JSON.stringify({ ...credentials, server_url: 'http://127.0.0.1:9' }),
+        JSON.stringify({ ...credentials, server_url: gone }),
       );
       const status = await offline.run(['status']);
       expect(status.code).toBe(4);
-      expect(status.stdout).toMatch(/server unreachable.*\n.*status: +in_sync/);
+      // B's last word from the server: ahead, since the target dropped extra and B keeps it.
+      expect(status.stdout).toMatch(/server unreachable \(ECONNREFUSED\).*\n.*status: +ahead/);
       const waybar = await offline.expect(['waybar']);
-      expect(JSON.parse(waybar.stdout).alt).toBe('in_sync');
+      expect(JSON.parse(waybar.stdout)).toMatchObject({ alt: 'ahead', class: 'ahead', percentage: 75 });
     } finally {
       offline.destroy();
     }
   });
 });
+
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

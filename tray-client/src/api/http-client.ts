@@ -179,8 +179,13 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 function describeNetworkFailure(error: unknown): NetworkFailure {
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return { reason: 'timed out', notSent: false };
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  if (cause?.code) return { reason: cause.code, notSent: NOT_SENT_CODES.has(cause.code) };
+  const cause = (
+    error as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } } | null
+  )?.cause;
+  // Connecting to several addresses of one name fails with an AggregateError that carries the codes.
+  const code = cause?.code ?? cause?.errors?.find((inner) => inner.code)?.code;
+  if (code) return { reason: code, notSent: NOT_SENT_CODES.has(code) };
+  if (cause?.message) return { reason: cause.message, notSent: false };
   return { reason: error instanceof Error ? error.message : String(error), notSent: false };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -45,6 +45,11 @@ export class TestClient {
     return join(this.env.XDG_STATE_HOME, 'pacman-sync');
   }
 
+  /** The endpoint id `register` stored. */
+  endpointId(): string {
+    return JSON.parse(readFileSync(join(this.stateDir, 'endpoint.json'), 'utf8')).endpoint_id;
+  }
+
   get configFile(): string {
     return join(this.env.XDG_CONFIG_HOME, 'pacman-sync', 'client.conf');
   }
@@ -80,7 +85,25 @@ export class TestClient {
     writeFileSync(this.configFile, lines.join('\n'));
   }
 
-  async run(args: string[], deps: CliDependencies = {}): Promise<CliRun> {
+  /** Starts a long-running command (daemon, waybar --follow); stop() aborts it and returns its run. */
+  start(args: string[]): { output: () => string; stop: () => Promise<CliRun> } {
+    const controller = new AbortController();
+    const live = { stderr: '' };
+    const running = this.run(args, { signal: controller.signal }, live);
+    return {
+      output: () => live.stderr,
+      stop: () => {
+        controller.abort();
+        return running;
+      },
+    };
+  }
+
+  async run(
+    args: string[],
+    deps: CliDependencies = {},
+    live: { stderr: string } = { stderr: '' },
+  ): Promise<CliRun> {
     let stdout = '';
     let stderr = '';
     const stdin = Readable.from([]) as Readable & { isTTY?: boolean };
@@ -89,7 +112,14 @@ export class TestClient {
       args,
       {
         stdout: { write: (text: string) => (stdout += text), isTTY: false },
-        stderr: { write: (text: string) => (stderr += text), isTTY: false },
+        stderr: {
+          write: (text: string) => {
+            live.stderr += text;
+            stderr += text;
+            return true;
+          },
+          isTTY: false,
+        },
         stdin,
         env: this.env,
       },
