@@ -342,4 +342,23 @@ describe('admin console in Chromium', () => {
       await viewer.close();
     }
   });
+
+  it('falls back to polling when the event socket is refused, and still shows changes', async () => {
+    const polling = await browser.context.newPage();
+    try {
+      // The socket is closed as soon as it opens, as a proxy without WebSocket support would do.
+      await polling.routeWebSocket(/\/api\/events/, (ws) => ws.close());
+      await polling.goto(`${server.baseUrl}/login`);
+      await polling.getByLabel('Username').fill(VIEWER.username);
+      await polling.getByLabel('Password').fill(VIEWER.password);
+      await polling.getByRole('button', { name: 'Sign in' }).click();
+      await waitForText(polling.getByTestId('count-behind'), '0');
+      await waitForText(polling.locator('.connection'), 'Polling');
+      await api.reportState(endpoints.beta, withVersion('vim', '9.0-1'));
+      // The console polls every 15 s while the socket is down.
+      await waitForText(polling.getByTestId('count-behind'), '1', 25000);
+    } finally {
+      await polling.close();
+    }
+  }, 40000);
 });
