@@ -32,10 +32,20 @@ function main(): void {
   const top = Number(process.argv[3] ?? 25);
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  // The profiler's own start/stop runs through node:inspector in the same thread: not the server's work.
+  const underInspector = (id: number): boolean => {
+    for (let current: number | undefined = id; current !== undefined; current = parentOf.get(current)) {
+      if (byId.get(current)!.callFrame.url === 'node:inspector') return true;
+    }
+    return false;
+  };
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, index) =>
-    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000),
-  );
+  profile.samples.forEach((id, index) => {
+    if (underInspector(id)) return;
+    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+  });
   const total = [...selfMs.values()].reduce((sum, value) => sum + value, 0);
   const idle = [...selfMs.entries()]
     .filter(([id]) =>
@@ -60,12 +70,11 @@ function main(): void {
     process.stdout.write(`${percent(ms)}  ${name}\n`);
   }
   // Inclusive time of the project's own functions: which route step (guard, pipe, service) the time is under.
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const inclusive = new Map<string, number>();
   profile.samples.forEach((id, index) => {
+    if (underInspector(id)) return;
     const keys = new Set<string>();
-    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+    for (let current: number | undefined = id; current !== undefined; current = parentOf.get(current)) {
       const { functionName, url, lineNumber } = byId.get(current)!.callFrame;
       const where = area(url);
       if (where.startsWith('src/') || where.startsWith('shared/'))
