@@ -64,6 +64,31 @@ describe('planRows', () => {
   });
 });
 
+describe('PlanViewComponent with a 2,000-package first sync', () => {
+  it('renders the first 200 rows and the rest on request', async () => {
+    const fixture = TestBed.createComponent(PlanViewComponent);
+    const installs = Array.from({ length: 2000 }, (_, i) => item(`pkg-${i}`, null, '1.0-1'));
+    fixture.componentRef.setInput('plan', {
+      ...PLAN,
+      install: installs,
+      upgrade: [],
+      downgrade: [],
+      unavailable: [],
+      kept_extra: [],
+    });
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.querySelectorAll('tbody tr')).toHaveLength(200);
+    const showAll = [...element.querySelectorAll('button')].find((button) =>
+      button.textContent!.includes('Show all'),
+    )!;
+    expect(showAll.textContent!.trim()).toBe('Show all 2000 packages');
+    showAll.click();
+    await fixture.whenStable();
+    expect(element.querySelectorAll('tbody tr')).toHaveLength(2000);
+  });
+});
+
 describe('diffRows over the shared diffStates', () => {
   const pkg = (package_name: string, version: string, repository = 'core'): PackageState => ({
     package_name,

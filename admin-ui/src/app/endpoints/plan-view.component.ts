@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 
 import type { SyncPlanDto } from '../api/generated/models';
 
@@ -11,6 +11,8 @@ interface PlanRow {
 }
 
 /** A sync plan as one readable table: what changes, from which version to which, and why not when it cannot. */
+const ROWS_SHOWN = 200;
+
 @Component({
   selector: 'ps-plan-view',
   template: `
@@ -29,7 +31,7 @@ interface PlanRow {
           </tr>
         </thead>
         <tbody>
-          @for (row of rows(); track row.change + row.name) {
+          @for (row of shownRows(); track row.change + row.name) {
             <tr [attr.data-change]="row.change">
               <td>{{ row.change }}</td>
               <td>
@@ -42,6 +44,9 @@ interface PlanRow {
           }
         </tbody>
       </table>
+      @if (rows().length > shownRows().length) {
+        <button type="button" (click)="showAll.set(true)">Show all {{ rows().length }} packages</button>
+      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -49,6 +54,11 @@ interface PlanRow {
 export class PlanViewComponent {
   readonly plan = input.required<SyncPlanDto>();
 
+  /** A first report against a 2,000-package target plans 2,000 installs; the table starts with the first few. */
+  protected readonly showAll = signal(false);
+  protected readonly shownRows = computed(() =>
+    this.showAll() ? this.rows() : this.rows().slice(0, ROWS_SHOWN),
+  );
   protected readonly rows = computed(() => planRows(this.plan()));
   protected readonly summary = computed(() => {
     const plan = this.plan();

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 import type { StateDiff } from '@pacman-sync/shared';
 
 interface DiffRow {
@@ -9,6 +9,8 @@ interface DiffRow {
 }
 
 /** The difference between two snapshots (shared diffStates from "from" to "to"), one row per package. */
+const ROWS_SHOWN = 200;
+
 @Component({
   selector: 'ps-state-diff-view',
   template: `
@@ -31,7 +33,7 @@ interface DiffRow {
           </tr>
         </thead>
         <tbody>
-          @for (row of rows(); track row.name) {
+          @for (row of shownRows(); track row.name) {
             <tr [attr.data-change]="row.change">
               <td>{{ row.change }}</td>
               <td>
@@ -43,12 +45,20 @@ interface DiffRow {
           }
         </tbody>
       </table>
+      @if (rows().length > shownRows().length) {
+        <button type="button" (click)="showAll.set(true)">Show all {{ rows().length }} packages</button>
+      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class StateDiffViewComponent {
   readonly diff = input.required<StateDiff>();
+  /** A first report against a 2,000-package target plans 2,000 installs; the table starts with the first few. */
+  protected readonly showAll = signal(false);
+  protected readonly shownRows = computed(() =>
+    this.showAll() ? this.rows() : this.rows().slice(0, ROWS_SHOWN),
+  );
   protected readonly rows = computed(() => diffRows(this.diff()));
 }
 
