@@ -13,6 +13,9 @@ export interface LargeRoot {
 }
 
 function benchPackage(i: number) {
+  // Like every Arch system, the root has pacman itself installed.
+  if (i === 0)
+    return { name: 'pacman', version: '6.0.2-9', depends: ['glibc'], size: 4796416, asDependency: false };
   const name = `bench-${String(i).padStart(4, '0')}-lib${i % 10 === 0 ? '-dev' : ''}`;
   const version = `${1 + (i % 5)}.${i % 13}.${i % 7}-${1 + (i % 3)}`;
   const depends =

@@ -96,6 +96,14 @@ describe('PacmanAdapter against the real pacman', () => {
       ]);
     });
 
+    it("takes pacman's version from the root's pacman package when it has one", async () => {
+      root.install([{ name: 'pacman', version: '1:6.1.0-3', files: ['usr/share/pacman-fake/README'] }]);
+      const runner = new RecordingRunner();
+      const state = await root.adapter({}, { runner }).readInstalledState();
+      expect(state.pacman_version).toBe('6.1.0');
+      expect(runner.calls.map((call) => call.args)).not.toContainEqual(['-V']);
+    });
+
     it('reads an empty root as an empty list', async () => {
       const state = await root.adapter().readInstalledState();
       expect(state.packages).toEqual([]);

@@ -29,7 +29,14 @@ import { Environment, PacmanConfig } from '../config/client-config';
 import { resolveCacheDir } from '../config/state-dir';
 import { PackageSources, RepositoryContents, resolvePackage } from '../sync/package-sources';
 import { PacmanProgressParser, ProgressListener } from '../sync/progress';
-import { fileIdentity, readLocalDb, readSyncDb, readSyncDbNames, SyncDbPackage } from './alpm-db';
+import {
+  fileIdentity,
+  LocalDbPackage,
+  readLocalDb,
+  readSyncDb,
+  readSyncDbNames,
+  SyncDbPackage,
+} from './alpm-db';
 import { PackageFile, listPackageFiles } from './package-files';
 import { PacmanError, UnsafeTargetError, failureFromOutput, OUTPUT_TAIL_LINES } from './pacman-errors';
 import { confOption, PacmanConfDump, parsePacmanConf } from './pacman-conf';
@@ -135,6 +142,17 @@ export class PacmanAdapter {
     return this.uid === 0 ? 'none' : (this.options.autoPrivilege ?? 'sudo');
   }
 
+  /**
+   * The endpoint's pacman version: that of the `pacman` package installed in the managed root (its pkgver,
+   * which is what `pacman -V` prints), so no process is needed on an Arch system; `pacman -V` answers
+   * for roots without that package (pacman-git, a bare chroot, a test root).
+   */
+  private versionOf(installed: LocalDbPackage[] | null): Promise<string> {
+    const own = installed?.find((pkg) => pkg.name === 'pacman');
+    if (own) return Promise.resolve(own.version.replace(/^\d+:/, '').replace(/-[^-]*$/, ''));
+    return this.pacmanVersion();
+  }
+
   /** pacman's version; asked once per pacman binary (a pacman upgrade replaces the file, and is noticed). */
   async pacmanVersion(): Promise<string> {
     const program = resolveProgram(this.config.command, this.options.env);
@@ -178,13 +196,13 @@ export class PacmanAdapter {
   }
 
   async readInstalledState(): Promise<SystemState> {
-    const pending = Promise.all([this.pacmanConf(), this.pacmanVersion()]);
+    const confPending = this.pacmanConf();
     // Awaited further down; until then a failure must not count as an unhandled rejection.
-    pending.catch(() => undefined);
-    // Everything below overlaps with pacman-conf and pacman -V, which only tell where the databases are
-    // when pacman.conf moves them from pacman's defaults (then the local database is read again). The
-    // sync databases inflate on the thread pool while this thread reads the local database; their names
-    // wait in readSyncDbNames' cache for the loop further down.
+    confPending.catch(() => undefined);
+    // Everything below overlaps with pacman-conf, which only tells where the databases are when
+    // pacman.conf moves them from pacman's defaults (then the local database is read again). The sync
+    // databases inflate on the thread pool while this thread reads the local database; their names wait
+    // in readSyncDbNames' cache for the loop further down.
     const guessedDbpath = withoutTrailingSlash(
       this.config.dbpath ?? join(this.config.root ?? '/', 'var/lib/pacman'),
     );
@@ -193,10 +211,15 @@ export class PacmanAdapter {
       listSyncDbs(guessedDbpath).map((file) => readSyncDbNames(file, this.runner).catch(() => [])),
     );
     let installed = readLocalDb(guessedDbpath);
+    let versionPending = this.versionOf(installed);
+    versionPending.catch(() => undefined);
     await speculativeNames;
-    const [conf, pacmanVersion] = await pending;
+    const conf = await confPending;
     const dbpath = this.dbpath(conf);
-    if (dbpath !== guessedDbpath) installed = readLocalDb(dbpath);
+    if (dbpath !== guessedDbpath) {
+      installed = readLocalDb(dbpath);
+      versionPending = this.versionOf(installed);
+    }
     if (installed === null) {
       // Reporting an empty system would make the server plan to install everything: refuse instead.
       throw new PacmanError(
@@ -204,6 +227,7 @@ export class PacmanAdapter {
         `no pacman database at ${join(dbpath, 'local')} (check [pacman] root and dbpath)`,
       );
     }
+    const pacmanVersion = await versionPending;
     const repositoryOf = new Map<string, string>();
     // pacman searches repositories in configuration order, so the first one that has a name provides it.
     for (const repository of conf.repositories) {
