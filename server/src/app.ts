@@ -7,10 +7,12 @@ import helmet from '@fastify/helmet';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { assertSafeInputShape } from './common/request-shape';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, TrustProxy } from './config/config';
 import { createRootLogger, PinoNestLogger } from './logging/logger';
@@ -62,11 +64,18 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createRootLogger(config.logLevel);
+  // Filled in once the app exists; Fastify calls frameworkErrors only for requests, which come later.
+  const errors: { filter?: AllExceptionsFilter } = {};
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Who may set X-Forwarded-For (TRUST_PROXY); request.ip is what rate limits and the audit log see.
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    // Errors Fastify raises before routing (a malformed percent-encoding in the URL) get the one error shape.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body, headers } = errors.filter!.toResponse(error, request);
+      void reply.code(status).headers(headers).send(body);
+    },
     genReqId: (request: IncomingMessage) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -87,9 +96,14 @@ export async function createApp(
     });
   }
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
+  errors.filter = new AllExceptionsFilter(app.get(HttpAdapterHost));
+  app.useGlobalFilters(errors.filter);
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('preValidation', async (request) => {
+    assertSafeInputShape(request.query, 'query');
+    assertSafeInputShape(request.body, 'body', Number(request.headers['content-length'] ?? 0));
+  });
   fastify.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;

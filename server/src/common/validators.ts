@@ -9,7 +9,7 @@ import {
   REPOSITORY_NAME_MESSAGE,
   REPOSITORY_NAME_PATTERN,
 } from '@pacman-sync/shared';
-import { Matches, registerDecorator, ValidationOptions } from 'class-validator';
+import { Matches, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 
 // The rules themselves live in @pacman-sync/shared; these decorators only attach them to DTO fields.
 
@@ -54,3 +54,9 @@ export function IsExclusionPatternList(options?: ValidationOptions): PropertyDec
     });
   };
 }
+
+/**
+ * For optional fields that must not be null: like @IsOptional() for an omitted field, but `null` is
+ * validated (and refused) instead of skipped, so it never reaches a NOT NULL column as a 500.
+ */
+export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);

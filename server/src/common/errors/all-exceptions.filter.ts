@@ -13,6 +13,8 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   405: ErrorCode.NOT_FOUND,
   409: ErrorCode.CONFLICT,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
+  // Fastify: a path parameter over maxParamLength; no id of this API is that long, so it is bad input.
+  414: ErrorCode.VALIDATION_ERROR,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   429: ErrorCode.RATE_LIMITED,
   503: ErrorCode.UNAVAILABLE,

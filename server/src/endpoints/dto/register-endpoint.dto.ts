@@ -11,6 +11,8 @@ import {
   Min,
 } from 'class-validator';
 
+import { IsOmittable } from '../../common/validators';
+
 export const MIN_REPORT_INTERVAL = 10;
 export const MAX_REPORT_INTERVAL = 86400;
 // RFC 1123 host names (labels of letters, digits and hyphens) or an IP address written as a name.
@@ -36,7 +38,7 @@ export class RegisterEndpointDto {
   pool_id?: string | null;
 
   @ApiPropertyOptional({ minimum: MIN_REPORT_INTERVAL, maximum: MAX_REPORT_INTERVAL, default: 300 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(MIN_REPORT_INTERVAL)
   @Max(MAX_REPORT_INTERVAL)

@@ -2,7 +2,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
@@ -11,11 +10,12 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+import { IsOmittable } from '../../common/validators';
 import { MAX_REPORT_INTERVAL, MIN_REPORT_INTERVAL } from './register-endpoint.dto';
 
 export class UpdateEndpointDto {
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -32,7 +32,7 @@ export class UpdateEndpointDto {
   pool_id?: string | null;
 
   @ApiPropertyOptional({ minimum: MIN_REPORT_INTERVAL, maximum: MAX_REPORT_INTERVAL })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(MIN_REPORT_INTERVAL)
   @Max(MAX_REPORT_INTERVAL)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 import { SyncPolicyInputDto } from './sync-policy.dto';
 
@@ -19,6 +19,7 @@ export class CreatePoolDto {
 
   @ApiPropertyOptional({ type: () => SyncPolicyInputDto, description: 'Omitted fields take the defaults' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SyncPolicyInputDto)
   sync_policy?: SyncPolicyInputDto;

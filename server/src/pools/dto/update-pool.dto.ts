@@ -1,12 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+
+import { IsOmittable } from '../../common/validators';
 
 import { SyncPolicyInputDto } from './sync-policy.dto';
 
 export class UpdatePoolDto {
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -20,6 +22,7 @@ export class UpdatePoolDto {
 
   @ApiPropertyOptional({ type: () => SyncPolicyInputDto, description: 'Omitted fields keep their value' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SyncPolicyInputDto)
   sync_policy?: SyncPolicyInputDto;

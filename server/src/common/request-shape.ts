@@ -1,0 +1,54 @@
+import { ApiException } from './errors/api.exception';
+
+/** Deeper than any request body or query of the API (state reports nest 3 levels); generous on purpose. */
+export const MAX_INPUT_DEPTH = 32;
+// Keys that reach object prototypes. secure-json-parse already refuses `__proto__` and
+// `constructor.prototype` in JSON; a plain `constructor` key and query strings are caught here, because
+// class-validator's whitelist does not report them as unknown properties.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses input nested deeper than MAX_INPUT_DEPTH (class-transformer recurses and would overflow the
+ * stack: a 500) or carrying prototype keys, with the usual 400 VALIDATION_ERROR. Iterative, so the
+ * check itself cannot overflow.
+ */
+export function assertSafeInputShape(value: unknown, where: 'body' | 'query', sentBytes = 0): void {
+  // Fastify reads a whitespace-only JSON body as no body at all; a client that sent bytes meant something.
+  if (where === 'body' && value === undefined && sentBytes > 0) {
+    throw ApiException.validation('Invalid request: the body is empty or blank; send a JSON object', [
+      { field: 'body', messages: ['must be a JSON object'] },
+    ]);
+  }
+  // Every request body of the API is a JSON object; `null`, `[]`, `1` or `"x"` would reach DTO validation as
+  // something other than an object, which class-validator lets through untouched.
+  if (
+    where === 'body' &&
+    value !== undefined &&
+    (value === null || typeof value !== 'object' || Array.isArray(value))
+  ) {
+    throw ApiException.validation('Invalid request: the body must be a JSON object', [
+      { field: 'body', messages: ['must be a JSON object'] },
+    ]);
+  }
+  const stack: Array<{ node: unknown; depth: number; path: string }> = [
+    { node: value, depth: 0, path: where },
+  ];
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      throw ApiException.validation(
+        `Invalid request: ${where} is nested deeper than ${MAX_INPUT_DEPTH} levels`,
+        [{ field: path, messages: [`nested deeper than ${MAX_INPUT_DEPTH} levels`] }],
+      );
+    }
+    for (const key of Object.keys(node)) {
+      if (PROTOTYPE_KEYS.has(key)) {
+        throw ApiException.validation(`Invalid request: ${where} has a forbidden key "${key}"`, [
+          { field: `${path}.${key}`, messages: [`property ${key} is not allowed`] },
+        ]);
+      }
+      stack.push({ node: (node as Record<string, unknown>)[key], depth: depth + 1, path: `${path}.${key}` });
+    }
+  }
+}
