@@ -7,7 +7,19 @@ const noAppImports = (...apps) =>
   apps.flatMap((app) => [`**/${app}/**`, `@pacman-sync/${app}`, `@pacman-sync/${app}/**`]);
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist-*/**', '**/coverage/**', '.nx/**', 'test-output/**', 'admin-ui/src/app/api/generated/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/dist-*/**',
+      '**/coverage/**',
+      '.nx/**',
+      'test-output/**',
+      'admin-ui/src/app/api/generated/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,11 +50,20 @@ export default tseslint.config(
   {
     files: ['admin-ui/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...noAppImports('server', 'tray-client'), '@nestjs/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...noAppImports('server', 'tray-client'), '@nestjs/*'] },
+      ],
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/test/**/*.ts',
+      '**/bench/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );
