@@ -14,6 +14,11 @@ export interface EventsPrincipal {
    * A move to another pool takes effect when the client reconnects.
    */
   pool_id?: string | null;
+  /**
+   * When the credential stops being valid (a session JWT's `exp`); the gateway closes the connection then
+   * with 1008 "token expired", and the client reconnects with a fresh token. Absent: no expiry.
+   */
+  expires_at?: Date | null;
 }
 
 /**

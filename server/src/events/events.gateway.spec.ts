@@ -74,6 +74,8 @@ describe('EventsGateway with an authenticator', () => {
       'admin-token': { role: 'admin' },
       'endpoint-token': { role: 'endpoint', endpoint_id: 'e-1', pool_id: 'p-1' },
       'broken-token': 'throw',
+      'short-token': { role: 'viewer', expires_at: new Date(Date.now() + 60_000) },
+      'expired-token': { role: 'viewer', expires_at: new Date(Date.now() - 1000) },
     });
     const adapterHost = { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost;
     gateway = new EventsGateway(loadConfig({}), adapterHost, events, authenticator);
@@ -127,5 +129,35 @@ describe('EventsGateway with an authenticator', () => {
       ['pool.target_changed', 'p-1'],
     ]);
     expect(gateway.stats()).toMatchObject({ connections: 2, accepted: 2, sent: 6 });
+  });
+
+  it('closes a connection with 1008 when its token expires, and stops sending it events', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const viewer = await connect(port, { authorization: 'Bearer short-token' });
+      sockets.push(viewer.ws);
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        viewer.ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+      );
+      jest.advanceTimersByTime(59_000);
+      expect(gateway.stats().connections).toBe(1);
+      jest.advanceTimersByTime(2_000);
+      expect(gateway.stats().connections).toBe(0);
+      events.publish('pool.target_changed', { pool_id: 'after-expiry' });
+      jest.useRealTimers();
+      expect(await closed).toEqual({ code: 1008, reason: 'token expired' });
+      expect(viewer.events).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('closes at once a connection whose token expired while it was being verified', async () => {
+    const late = await connect(port, { authorization: 'Bearer expired-token' });
+    sockets.push(late.ws);
+    const code = await new Promise<number>((resolve) =>
+      late.ws.once('close', (closeCode) => resolve(closeCode)),
+    );
+    expect(code).toBe(1008);
   });
 });

@@ -29,6 +29,10 @@ export const EVENTS_PATH = '/api/events';
 export const CLOSE_SERVICE_RESTART = 1012;
 /** Clients only listen; anything they send is ignored, and a frame larger than this closes the connection. */
 const MAX_INCOMING_FRAME_BYTES = 4096;
+/** "Policy violation": sent when the connection's token expires. */
+export const CLOSE_TOKEN_EXPIRED = 1008;
+/** setTimeout's ceiling (about 24.8 days); a later expiry is re-armed when this fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long shutdown waits for clients to acknowledge the close frame before cutting them off. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -186,7 +190,29 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
       connection.alive = true;
     });
     ws.on('error', (error) => this.logger.debug({ msg: 'events client error', err: error }));
-    ws.on('close', () => this.connections.delete(ws));
+    const expiry = this.closeAtExpiry(ws, principal.expires_at ?? null);
+    ws.on('close', () => {
+      clearTimeout(expiry.timer);
+      this.connections.delete(ws);
+    });
+  }
+
+  /** A token that expires mid-connection must not keep receiving events: close when it does. */
+  private closeAtExpiry(ws: WebSocket, expiresAt: Date | null): { timer?: NodeJS.Timeout } {
+    const handle: { timer?: NodeJS.Timeout } = {};
+    if (expiresAt === null) return handle;
+    const arm = () => {
+      const remaining = expiresAt.getTime() - Date.now();
+      if (remaining <= 0) {
+        this.connections.delete(ws);
+        ws.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+        return;
+      }
+      handle.timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
+      handle.timer.unref();
+    };
+    arm();
+    return handle;
   }
 
   private broadcast(event: ServerEvent): void {
