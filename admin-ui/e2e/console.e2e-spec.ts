@@ -241,6 +241,12 @@ describe('admin console in Chromium', () => {
 
   it('previews which target packages an exclusion pattern leaves out, and saves the policy', async () => {
     await page.getByRole('link', { name: 'Pools', exact: true }).click();
+    await waitForText(
+      page.getByTestId('pool-table').locator('tbody tr'),
+      /lab Workstations in the lab 3 set off/,
+    );
+    await screenshot(page, 'pools');
+    await expectAccessible(page, 'pools');
     await page.getByRole('link', { name: 'lab' }).click();
     await waitForText(page.getByTestId('pool-target'), /6 packages from alpha/);
     const exclusions = page.getByLabel(/Excluded packages/);
