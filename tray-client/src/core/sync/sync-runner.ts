@@ -8,7 +8,12 @@ export type SyncFailureCode = PacmanErrorCode | 'UNSAFE_TARGET';
 
 /** The result of one sync or revert, in the shape the operation's complete/fail report needs. */
 export type SyncOutcome =
-  | { status: 'completed'; summary: ApplySummary; state: SystemState }
+  | {
+      status: 'completed';
+      summary: ApplySummary;
+      /** The state after the sync, or null if it cannot be read (the sync itself still succeeded). */
+      state: SystemState | null;
+    }
   | {
       status: 'failed';
       error: { code: SyncFailureCode; message: string; output_tail: string[] };
@@ -61,7 +66,7 @@ export class SyncRunner {
       } catch (error) {
         return { status: 'failed', error: describeFailure(error), state: await this.stateOrNull() };
       }
-      return { status: 'completed', summary, state: await this.pacman.readInstalledState() };
+      return { status: 'completed', summary, state: await this.stateOrNull() };
     } finally {
       this.running = false;
     }
