@@ -33,6 +33,8 @@ export class AuditService {
   async record(record: AuditRecord): Promise<void> {
     try {
       const entry = this.entries.create({
+        // Set here, not by the column default: SQLite's datetime('now') has whole seconds, too coarse to order by.
+        created_at: new Date(),
         actor: record.actor.slice(0, 255),
         role: record.role.slice(0, 20),
         source_address: record.sourceAddress,
