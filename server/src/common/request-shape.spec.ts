@@ -31,11 +31,6 @@ describe('assertSafeInputShape', () => {
     expect(() => assertSafeInputShape(body, 'body')).toThrow(ApiException);
   });
 
-  it('refuses a blank body that was sent, and lets an absent one through', () => {
-    expect(() => assertSafeInputShape(undefined, 'body', 3)).toThrow(ApiException);
-    expect(() => assertSafeInputShape(undefined, 'body', 0)).not.toThrow();
-  });
-
   it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key at any depth', (key) => {
     const poisoned = JSON.parse(`{"a": [{"${key}": {"admin": true}}]}`);
     expect(() => assertSafeInputShape(poisoned, 'query')).toThrow(ApiException);

@@ -12,13 +12,7 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * stack: a 500) or carrying prototype keys, with the usual 400 VALIDATION_ERROR. Iterative, so the
  * check itself cannot overflow.
  */
-export function assertSafeInputShape(value: unknown, where: 'body' | 'query', sentBytes = 0): void {
-  // Fastify reads a whitespace-only JSON body as no body at all; a client that sent bytes meant something.
-  if (where === 'body' && value === undefined && sentBytes > 0) {
-    throw ApiException.validation('Invalid request: the body is empty or blank; send a JSON object', [
-      { field: 'body', messages: ['must be a JSON object'] },
-    ]);
-  }
+export function assertSafeInputShape(value: unknown, where: 'body' | 'query'): void {
   // Every request body of the API is a JSON object; `null`, `[]`, `1` or `"x"` would reach DTO validation as
   // something other than an object, which class-validator lets through untouched.
   if (
