@@ -5,7 +5,7 @@ import type { Operation } from '../api/api-types';
 import { PacmanSyncApi } from '../api/pacman-sync-api';
 import { ApplySummary, PacmanAdapter } from '../core/pacman/pacman-adapter';
 import { PacmanError } from '../core/pacman/pacman-errors';
-import { ProgressListener, SyncProgress } from '../core/sync/progress';
+import { ProgressListener, SyncProgress, throttleProgress } from '../core/sync/progress';
 import { Reporter, ReportOutcome } from '../reporting/reporter';
 import { parsePlan } from './plan-validation';
 
@@ -30,15 +30,43 @@ export function isExecutable(operation: Operation): boolean {
   return operation.operation_type === 'sync' || operation.operation_type === 'revert';
 }
 
+export class SyncBusyError extends Error {
+  override readonly name = 'SyncBusyError';
+
+  constructor() {
+    super('a sync is already running in this client');
+  }
+}
+
 /**
  * Runs one sync or revert the server created: claim it, check its plan, apply it with the pacman adapter
  * (one -U transaction), stream progress, complete or fail it with pacman's output summarised, then
- * report the new state. The CLI, the daemon and the tray all go through here.
+ * report the new state. The CLI, the daemon and the tray all go through here, and one runner refuses a
+ * second operation while one is running, before claiming it, so the server never sees it taken.
  */
 export class OperationRunner {
+  private running = false;
+
   constructor(private readonly options: OperationRunnerOptions) {}
 
+  get busy(): boolean {
+    return this.running;
+  }
+
   async run(operation: Operation, onProgress?: ProgressListener): Promise<OperationOutcome> {
+    if (this.running) throw new SyncBusyError();
+    this.running = true;
+    try {
+      return await this.claimAndApply(operation, onProgress);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async claimAndApply(
+    operation: Operation,
+    onProgress?: ProgressListener,
+  ): Promise<OperationOutcome> {
     const { api, adapter, reporter } = this.options;
     const claimed = operation.status === 'in_progress' ? operation : await api.claimOperation(operation.id);
     let plan: SyncPlan;
@@ -55,7 +83,7 @@ export class OperationRunner {
       summary = await adapter.applyPlan(plan, {
         acceptUnavailable: true,
         onProgress: (event) => {
-          progress.accept(event);
+          progress.send(event);
           onProgress?.(event);
         },
       });
@@ -115,28 +143,23 @@ export function overallPercent(event: SyncProgress): number {
 }
 
 /**
- * Sends progress to the server at most every interval (and on phase changes). One request at a time; while
- * one is out, only the newest event waits, so a slow server never holds up or backs up the transaction.
+ * Sends throttled progress to the server. One request at a time; while one is out, only the newest event
+ * waits, so a slow server never holds up or backs up the transaction.
  */
 class ProgressForwarder {
+  readonly send: ProgressListener;
   private pending: { message: string; percent: number } | null = null;
   private sending: Promise<void> | null = null;
-  private lastSent = 0;
-  private lastPhase: string | null = null;
 
   constructor(
     private readonly api: PacmanSyncApi,
     private readonly operationId: string,
-    private readonly intervalMs: number,
-  ) {}
-
-  accept(event: SyncProgress): void {
-    const now = Date.now();
-    if (event.phase === this.lastPhase && now - this.lastSent < this.intervalMs) return;
-    this.lastPhase = event.phase;
-    this.lastSent = now;
-    this.pending = { message: printable(event.message).slice(0, 2000), percent: overallPercent(event) };
-    this.sending ??= this.sendLoop();
+    intervalMs: number,
+  ) {
+    this.send = throttleProgress((event) => {
+      this.pending = { message: printable(event.message).slice(0, 2000), percent: overallPercent(event) };
+      this.sending ??= this.sendLoop();
+    }, intervalMs);
   }
 
   async drain(): Promise<void> {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { PacmanAdapter } from '../../core/pacman/pacman-adapter';
+import type { OperationRunner } from '../../operations/operation-runner';
 import { Daemon, DaemonOptions, STAMP_FILE, SYSTEM_STAMP_PATH } from '../../daemon/daemon';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
@@ -9,7 +10,7 @@ import { EXIT } from '../exit-codes';
 /** The daemon as the CLI, the systemd units and the headless tray start it. */
 export function createDaemon(
   context: CliContext,
-  options: { log: (line: string) => void; adapter?: PacmanAdapter } & Pick<
+  options: { log: (line: string) => void; adapter?: PacmanAdapter; runner?: OperationRunner } & Pick<
     DaemonOptions,
     'confirm' | 'onOperationFinished' | 'onCycle'
   >,
@@ -24,7 +25,8 @@ export function createDaemon(
   return new Daemon({
     api,
     reporter: context.reporter(api, adapter),
-    runner: context.runner(api, adapter),
+    // The tray passes its own runner, so its menu and its daemon share one guard against a second sync.
+    runner: options.runner ?? context.runner(api, adapter),
     endpointId: credentials.endpoint_id,
     serverUrl: credentials.server_url,
     token: credentials.token,

@@ -56,10 +56,11 @@ export async function createTrayBackend(
   const api = context.api();
   // The tray asks for privileges with pkexec (a graphical prompt), not sudo on a terminal it lacks.
   const adapter = context.adapter({ autoPrivilege: 'pkexec' });
+  const runner = context.runner(api, adapter);
   return new CoreTrayBackend({
     api,
     reporter: context.reporter(api, adapter),
-    runner: context.runner(api, adapter),
+    runner,
     store: context.store(),
     endpointId: credentials.endpoint_id,
     endpointName: config.client.endpointName,
@@ -70,6 +71,7 @@ export async function createTrayBackend(
       createDaemon(context, {
         log,
         adapter,
+        runner,
         confirm: hooks.confirm,
         onOperationFinished: (operation, _outcome, error) => hooks.onOperationFinished(operation, error),
         onCycle: hooks.onCycle,

@@ -13,6 +13,28 @@ export interface SyncProgress {
 
 export type ProgressListener = (progress: SyncProgress) => void;
 
+/**
+ * Limits progress to what a server and a progress bar can use: pacman may print hundreds of lines a
+ * second. Phase changes and each phase's last step always pass, so nothing important is lost.
+ */
+export function throttleProgress(
+  listener: ProgressListener,
+  intervalMs: number,
+  now: () => number = () => Date.now(),
+): ProgressListener {
+  let lastSent = -Infinity;
+  let lastPhase: SyncPhase | null = null;
+  return (progress) => {
+    const time = now();
+    const phaseChanged = progress.phase !== lastPhase;
+    const lastStep = progress.total > 0 && progress.current === progress.total;
+    if (!phaseChanged && !lastStep && time - lastSent < intervalMs) return;
+    lastSent = time;
+    lastPhase = progress.phase;
+    listener(progress);
+  };
+}
+
 const ACTION =
   /^(?:\(\s*\d+\/\d+\)\s+)?(installing|upgrading|downgrading|reinstalling|removing) (\S+?)(?:\.\.\.)?$/;
 const DOWNLOAD = /^\s*(\S+) downloading\.\.\.$/;
