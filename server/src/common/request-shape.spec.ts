@@ -11,7 +11,8 @@ describe('assertSafeInputShape', () => {
   it('lets ordinary bodies through, nested as deep as the limit allows', () => {
     expect(() => assertSafeInputShape({ packages: [{ dependencies: ['a'] }] }, 'body')).not.toThrow();
     expect(() => assertSafeInputShape(nest(MAX_INPUT_DEPTH - 1), 'body')).not.toThrow();
-    expect(() => assertSafeInputShape(null, 'body')).not.toThrow();
+    expect(() => assertSafeInputShape(undefined, 'body')).not.toThrow();
+    expect(() => assertSafeInputShape(null, 'query')).not.toThrow();
   });
 
   it('refuses deeper input without recursing (100,000 levels)', () => {
