@@ -27,9 +27,11 @@ export function buildDataSourceOptions(
       ...common,
       type: 'postgres',
       url: config.databaseUrl ?? undefined,
-      // Fail fast when the database is unreachable instead of hanging requests.
+      // Fail fast when the database is unreachable instead of hanging requests: a new connection gets 5 s,
+      // a statement 15 s on the server (statement_timeout), and a query whose answer never comes (the
+      // network or the server froze) is abandoned by the client after 20 s. All of these answer 503.
       connectTimeoutMS: 5000,
-      extra: { max: 20, connectionTimeoutMillis: 5000 },
+      extra: { max: 20, connectionTimeoutMillis: 5000, statement_timeout: 15_000, query_timeout: 20_000 },
     };
   }
   selectColumnTypes('better-sqlite3');

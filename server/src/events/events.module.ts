@@ -1,24 +1,41 @@
 import { Global, Logger, Module } from '@nestjs/common';
 
-import { EVENT_BUS, LocalEventBus } from './event-bus';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { EVENT_BUS, EventBus, LocalEventBus } from './event-bus';
 import { EventsGateway } from './events.gateway';
 import { EventsService } from './events.service';
+import { PgNotifyEventBus } from './pg-notify-bus';
 
 const logger = new Logger('EventBus');
 
 /**
- * Events: the bus (local now; PostgreSQL LISTEN/NOTIFY later, behind the same EVENT_BUS token), the
- * service publishers call, and the WS /api/events gateway. Its authenticator is a seam: a @Global() module
- * exporting a provider for the EventsAuthenticator class replaces the default, which lets everyone in.
+ * SQLite serves one instance, so events stay in the process. On PostgreSQL several instances may share the
+ * database, so events also travel through LISTEN/NOTIFY to every instance's subscribers.
+ */
+function createEventBus(config: AppConfig): EventBus {
+  if (config.databaseType !== 'postgresql' || config.databaseUrl === null) {
+    return new LocalEventBus((error) => logger.error({ msg: 'event listener failed', err: error }));
+  }
+  return new PgNotifyEventBus({
+    connectionString: config.databaseUrl,
+    log: (level, message, error) => {
+      const entry = error === undefined ? { msg: message } : { msg: message, err: error };
+      if (level === 'info') logger.log(entry);
+      else logger[level](entry);
+    },
+  });
+}
+
+/**
+ * Events: the bus behind the EVENT_BUS token, the service publishers call, and the WS /api/events gateway.
+ * Its authenticator is a seam: a @Global() module exporting a provider for the EventsAuthenticator class
+ * replaces the default, which lets everyone in.
  */
 @Global()
 @Module({
   providers: [
-    {
-      provide: EVENT_BUS,
-      useFactory: () =>
-        new LocalEventBus((error) => logger.error({ msg: 'event listener failed', err: error })),
-    },
+    { provide: EVENT_BUS, useFactory: createEventBus, inject: [APP_CONFIG] },
     EventsService,
     EventsGateway,
   ],

@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -6,6 +14,7 @@ import { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { RepositoriesService } from '../repositories/repositories.service';
 import { StatesService } from '../states/states.service';
 import { OperationsService } from '../sync/operations.service';
+import { FleetLock } from './fleet-lock';
 
 export interface MaintenanceResult {
   offline: number;
@@ -16,14 +25,16 @@ export interface MaintenanceResult {
 
 /**
  * The periodic job: endpoints that stopped reporting become offline, operations stuck in progress fail,
- * and (AUTO_CLEANUP_OLD_STATES) old snapshots and unreferenced repository contents go. Every step is a
- * conditional write, so several server instances running it at once do no harm.
+ * and (AUTO_CLEANUP_OLD_STATES) old snapshots and unreferenced repository contents go. With several
+ * instances on one PostgreSQL only the holder of the {@link FleetLock} runs it, so the fleet runs it once
+ * per period (every step is also a conditional write, so an overlap during a hand-over does no harm).
  */
 @Injectable()
-export class MaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MaintenanceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MaintenanceService.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private readonly lock: FleetLock;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,22 +42,39 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     private readonly operations: OperationsService,
     private readonly states: StatesService,
     private readonly repositories: RepositoriesService,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.lock = new FleetLock(dataSource);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.error({ msg: 'maintenance run failed', err: error }))
-        .finally(() => (this.running = null));
+      this.running = this.tick().finally(() => (this.running = null));
     }, this.config.maintenanceIntervalSeconds * 1000);
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops the timer before the DataSource closes (shutdown hooks run before TypeORM's). */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+    await this.lock.release();
+  }
+
+  /** One timer tick: run the job if this instance holds the fleet lock. */
+  async tick(): Promise<void> {
+    try {
+      const wasHeld = this.lock.isHeld();
+      if (!(await this.lock.tryAcquire())) return;
+      if (!wasHeld) this.logger.log({ msg: 'this instance now runs the maintenance job' });
+      const started = Date.now();
+      const result = await this.runOnce();
+      this.logger.debug({ msg: 'maintenance run', duration_ms: Date.now() - started, ...result });
+    } catch (error) {
+      this.logger.error({ msg: 'maintenance run failed', err: error });
+    }
   }
 
   async runOnce(now = new Date()): Promise<MaintenanceResult> {

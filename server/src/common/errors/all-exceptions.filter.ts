@@ -31,6 +31,7 @@ const UNAVAILABLE_ERROR_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout, the database is too slow to answer now
   '55000', // database not accepting connections (ALLOW_CONNECTIONS false)
   '3D000', // the configured database does not exist (any more)
   '28000', // the server no longer accepts our role
@@ -43,6 +44,8 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i,
   /connection is not (open|established)/i,
   /pool.*ended/i,
+  /Query read timeout/i, // pg's query_timeout: no answer from the server
+  /timeout exceeded when trying to connect/i, // pg-pool's connectionTimeoutMillis
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
