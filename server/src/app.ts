@@ -69,6 +69,9 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // While closing, requests already arriving on open connections are served (with Connection: close)
+    // rather than refused with Fastify's own 503 body, which is not the API's error shape.
+    return503OnClosing: false,
     // Who may set X-Forwarded-For (TRUST_PROXY); request.ip is what rate limits and the audit log see.
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Errors Fastify raises before routing (a malformed percent-encoding in the URL) get the one error shape.
