@@ -6,12 +6,14 @@ import { join } from 'node:path';
 
 import { SyncPlan } from '@pacman-sync/shared';
 
+import type { Operation } from '../src/api/api-types';
 import { DETAILS_WINDOW_TITLE } from '../src/tray/details-window';
 import { TRAY_UNAVAILABLE_EXIT_CODE } from '../src/tray/tray-environment';
 import { MENU_ITEMS, STATE_PRESENTATION, TRAY_TITLE } from '../src/tray/tray-view';
 import { HttpTestServer, json, RecordedRequest } from './support/http-test-server';
-import { FakeEndpoint, FakeOperation } from './support/http-tray-backend';
+import { FakeEndpoint } from './support/http-tray-backend';
 import { NotificationServer } from './support/notification-server';
+import { planItem, syncPlan } from './support/plans';
 import { requireTrayTestSession, StatusNotifierHost, TrayItem } from './support/status-notifier-host';
 import { TrayProcess } from './support/tray-process';
 
@@ -19,47 +21,42 @@ const ENDPOINT_ID = '7b1c7a3e-5d0f-4f57-9a57-3f1f2c7e9d11';
 const SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'screenshots', 'tray-details.png');
 const CONFIRM_TITLE = 'pacman-sync: sync requested';
 
-const plan: SyncPlan = {
-  install: [
-    {
-      package_name: 'ripgrep',
-      from_version: null,
-      to_version: '14.1.1-1',
-      wanted_version: '14.1.1-1',
-      install_reason: 'explicit',
-      source: 'repository',
-      repository: 'extra',
-    },
-  ],
-  upgrade: [
-    {
-      package_name: 'linux-firmware',
-      from_version: '20241017.b4f0742e-1',
-      to_version: '20241111.b5885ec5-1',
-      wanted_version: '20241111.b5885ec5-1',
-      install_reason: 'explicit',
-      source: 'cache',
-      repository: null,
-    },
-  ],
+const plan: SyncPlan = syncPlan({
+  install: [planItem('ripgrep', null, '14.1.1-1', { repository: 'extra' })],
+  upgrade: [planItem('linux-firmware', '20241017.b4f0742e-1', '20241111.b5885ec5-1', { source: 'cache' })],
   downgrade: [
-    {
-      package_name: 'mesa',
-      from_version: '1:24.3.1-1',
-      to_version: '1:24.2.8-1',
-      wanted_version: '1:24.2.8-1',
-      install_reason: 'dependency',
-      source: 'archive',
-      repository: null,
-    },
+    planItem('mesa', '1:24.3.1-1', '1:24.2.8-1', { install_reason: 'dependency', source: 'archive' }),
   ],
-  remove: [],
   unavailable: [
     { package_name: 'zoom', wanted_version: '6.2.11-1', installed_version: null, available_versions: [] },
   ],
-  substituted: [],
-  kept_extra: [],
-};
+});
+
+/** An operation as the server lists it; the double maps it with the real backend's trayOperation. */
+function fleetOperation(
+  id: string,
+  type: Operation['operation_type'],
+  status: Operation['status'],
+  details: { requested_by: string; plan?: SyncPlan; result?: { summary: string } },
+): Operation {
+  const now = new Date().toISOString();
+  return {
+    id,
+    pool_id: null,
+    endpoint_id: ENDPOINT_ID,
+    operation_type: type,
+    status,
+    details,
+    before_state_id: null,
+    after_state_id: null,
+    target_state_id: null,
+    error: null,
+    created_at: now,
+    claimed_at: null,
+    updated_at: now,
+    completed_at: null,
+  };
+}
 
 /** The little fleet server the test double of the core talks to. */
 class FakeFleet {
@@ -71,15 +68,13 @@ class FakeFleet {
     summary: 'matches the pool target',
     can_revert: true,
   };
-  operations: FakeOperation[] = [
+  operations: Operation[] = [
     {
-      id: 'op-1',
-      operation_type: 'set_latest',
-      status: 'completed',
+      ...fleetOperation('op-1', 'set_latest', 'completed', {
+        requested_by: 'admin',
+        result: { summary: 'target set from lab-workstation-01' },
+      }),
       created_at: '2026-11-30T08:12:00Z',
-      message: 'target set from lab-workstation-01',
-      requested_by: 'admin',
-      plan: null,
     },
   ];
   /** Answer for the next action POST, to test failures (e.g. 409 SYNC_CONFLICT). */
@@ -340,15 +335,8 @@ describe('the tray under a real StatusNotifier host', () => {
   });
 
   it('asks before applying an incoming sync and claims it only when the user accepts', async () => {
-    const incoming = (id: string): FakeOperation => ({
-      id,
-      operation_type: 'sync',
-      status: 'pending',
-      created_at: new Date().toISOString(),
-      message: null,
-      requested_by: 'admin from the console',
-      plan,
-    });
+    const incoming = (id: string) =>
+      fleetOperation(id, 'sync', 'pending', { requested_by: 'admin from the console', plan });
     fleet.operations.push(incoming('op-incoming-1'));
     await tray.request({ cmd: 'dialog', title: CONFIRM_TITLE, accept: false }, 'dialog');
     await until('the decline', () => posts(server, '/api/operations/op-incoming-1/cancel').length === 1);
@@ -363,7 +351,7 @@ describe('the tray under a real StatusNotifier host', () => {
   it('notifies a finished operation without a notification daemon and without crashing', async () => {
     const running = fleet.operations.find((operation) => operation.id === 'op-incoming-2')!;
     running.status = 'completed';
-    running.message = '3 packages changed';
+    running.details = { ...running.details, result: { summary: '3 packages changed' } };
     await until('the notification attempt', () => tray.stderr.includes('cannot show notifications'));
     expect(tray.events.some((event) => event.event === 'exit')).toBe(false);
     expect(await item.property('Status')).toBe('Active');
@@ -371,21 +359,15 @@ describe('the tray under a real StatusNotifier host', () => {
 
   it('shows finished operations and incoming sync requests as desktop notifications', async () => {
     notifications = await NotificationServer.start();
-    fleet.operations.push({
-      id: 'op-notified',
-      operation_type: 'revert',
-      status: 'in_progress',
-      created_at: new Date().toISOString(),
-      message: null,
-      requested_by: 'this machine',
-      plan: null,
-    });
+    fleet.operations.push(
+      fleetOperation('op-notified', 'revert', 'in_progress', { requested_by: 'this machine' }),
+    );
     // The backend reports an operation as finished only when it saw it running first.
     const polls = operationPolls(server);
     await until('the backend to see the running revert', () => operationPolls(server) >= polls + 2);
     const running = fleet.operations.find((operation) => operation.id === 'op-notified')!;
     running.status = 'failed';
-    running.message = 'pacman: failed to commit transaction (conflicting files)';
+    running.error = 'pacman: failed to commit transaction (conflicting files)';
     const failed = await until('the revert notification', () =>
       notifications.shown.find((shown) => shown.summary === 'Revert failed'),
     );
@@ -396,13 +378,9 @@ describe('the tray under a real StatusNotifier host', () => {
       body: 'pacman: failed to commit transaction (conflicting files)',
     });
 
-    fleet.operations.push({
-      ...running,
-      id: 'op-incoming-3',
-      operation_type: 'sync',
-      status: 'pending',
-      plan,
-    });
+    fleet.operations.push(
+      fleetOperation('op-incoming-3', 'sync', 'pending', { requested_by: 'this machine', plan }),
+    );
     const requested = await until('the incoming sync notification', () =>
       notifications.shown.find((shown) => shown.summary === 'Sync requested'),
     );

@@ -8,13 +8,8 @@ import { Daemon } from '../daemon/daemon';
 import { OperationRunner } from '../operations/operation-runner';
 import { parsePlan } from '../operations/plan-validation';
 import { Reporter } from '../reporting/reporter';
-import type {
-  IncomingSyncConfirmer,
-  TrayBackend,
-  TrayDetails,
-  TrayOperation,
-  TrayStatus,
-} from '../tray/tray-backend';
+import type { TrayDetails, TrayStatus } from '../tray/tray-backend';
+import { TrayBackendBase, trayOperation } from './tray-backend-base';
 
 export interface CoreTrayBackendOptions {
   api: PacmanSyncApi;
@@ -41,11 +36,7 @@ export interface CoreTrayBackendOptions {
  * The real TrayBackend: the tray's menu items and notifications on the same core as the CLI (API client,
  * reporter, operation runner) with the daemon loop running underneath.
  */
-export class CoreTrayBackend implements TrayBackend {
-  private status: TrayStatus;
-  private readonly statusListeners = new Set<(status: TrayStatus) => void>();
-  private readonly finishedListeners = new Set<(operation: TrayOperation) => void>();
-  private readonly confirmers = new Set<IncomingSyncConfirmer>();
+export class CoreTrayBackend extends TrayBackendBase {
   private readonly daemon: Daemon;
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
@@ -53,6 +44,7 @@ export class CoreTrayBackend implements TrayBackend {
   private canRevert = false;
 
   constructor(private readonly options: CoreTrayBackendOptions) {
+    super({ state: 'unknown', summary: 'not reported yet', canRevert: false });
     this.status = this.readStatus();
     this.daemon = options.createDaemon({
       confirm: (operation, plan) => this.confirmIncoming(operation, plan),
@@ -73,25 +65,6 @@ export class CoreTrayBackend implements TrayBackend {
 
   stop(): void {
     this.daemon.stop();
-  }
-
-  current(): TrayStatus {
-    return this.status;
-  }
-
-  onChange(listener: (status: TrayStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-
-  onOperationFinished(listener: (operation: TrayOperation) => void): () => void {
-    this.finishedListeners.add(listener);
-    return () => this.finishedListeners.delete(listener);
-  }
-
-  onIncomingSync(confirm: IncomingSyncConfirmer): () => void {
-    this.confirmers.add(confirm);
-    return () => this.confirmers.delete(confirm);
   }
 
   syncNow(): Promise<void> {
@@ -180,12 +153,11 @@ export class CoreTrayBackend implements TrayBackend {
   private finished(operation: Operation, error: unknown): void {
     this.lastError = error ? (error as Error).message : null;
     if (!error && operation.operation_type !== 'set_latest') this.canRevert = true;
-    const entry = trayOperation({
+    this.announceFinished({
       ...operation,
       status: error ? 'failed' : operation.status,
       error: error ? (error as Error).message : operation.error,
     });
-    for (const listener of this.finishedListeners) listener(entry);
     this.refresh();
   }
 
@@ -196,10 +168,7 @@ export class CoreTrayBackend implements TrayBackend {
   }
 
   private refresh(): void {
-    const next = this.readStatus();
-    if (JSON.stringify(next) === JSON.stringify(this.status)) return;
-    this.status = next;
-    for (const listener of this.statusListeners) listener(next);
+    this.publish(this.readStatus());
   }
 
   private readStatus(): TrayStatus {
@@ -217,19 +186,4 @@ export class CoreTrayBackend implements TrayBackend {
       return { state: 'error', summary: (error as Error).message, canRevert: this.canRevert };
     }
   }
-}
-
-function trayOperation(operation: Operation): TrayOperation {
-  const result = operation.details?.result as { summary?: unknown } | undefined;
-  const message =
-    operation.error ??
-    (typeof result?.summary === 'string' ? result.summary.split('\n')[0] : null) ??
-    (operation.status === 'pending' || operation.status === 'in_progress' ? null : operation.status);
-  return {
-    id: operation.id,
-    type: operation.operation_type,
-    status: operation.status,
-    createdAt: operation.created_at,
-    message,
-  };
 }
