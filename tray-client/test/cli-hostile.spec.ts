@@ -11,6 +11,7 @@ import { TestClient } from './support/cli-harness';
 import { HttpTestServer, json, reply } from './support/http-test-server';
 import { ARCH_REPO, libx1 } from './support/packages';
 import { requirePacmanTools, TestRoot } from './support/pacman-fixture';
+import { syncPlan } from './support/plans';
 
 const ENDPOINT_ID = '5f0c6f0e-3a51-4a8e-9a57-0d6f2f5c9b11';
 const OPERATION_ID = '9d7e6c5b-4a39-4281-8f0e-1d2c3b4a5968';
@@ -29,7 +30,7 @@ function item(overrides: Partial<PlanItem>): PlanItem {
 }
 
 function planWith(upgrade: PlanItem[], remove: SyncPlan['remove'] = []): SyncPlan {
-  return { install: [], upgrade, downgrade: [], remove, unavailable: [], substituted: [], kept_extra: [] };
+  return syncPlan({ upgrade, remove });
 }
 
 const HOSTILE: Array<[string, SyncPlan]> = [

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { HttpTestServer, json, RecordedRequest } from '../../test/support/http-test-server';
 import { ARCH_REPO, libx1 } from '../../test/support/packages';
 import { requirePacmanTools, TestRoot } from '../../test/support/pacman-fixture';
+import { syncPlan } from '../../test/support/plans';
 import { PacmanSyncApi } from '../api/pacman-sync-api';
 import { StateStore } from '../core/config/state-dir';
 import { OperationRunner } from '../operations/operation-runner';
@@ -135,15 +136,7 @@ describe('Daemon', () => {
       status: 'pending',
       details: {
         requested_by: 'admin',
-        plan: {
-          install: [],
-          upgrade: [],
-          downgrade: [],
-          remove: [],
-          unavailable: [],
-          substituted: [],
-          kept_extra: [],
-        },
+        plan: syncPlan(),
       },
       created_at: new Date().toISOString(),
     };

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PlanItem, planSync, SyncPlan, SystemState } from '@pacman-sync/shared';
+import { planSync, SystemState } from '@pacman-sync/shared';
 
 import { HttpTestServer, json, RecordedRequest } from '../../test/support/http-test-server';
 import { requirePacmanTools, TestRoot } from '../../test/support/pacman-fixture';
 import { app2, libx2, REPOSITORIES, tool10 } from '../../test/support/packages';
+import { planItem, syncPlan } from '../../test/support/plans';
 import type { Operation } from '../api/api-types';
 import { PacmanSyncApi } from '../api/pacman-sync-api';
 import { StateStore } from '../core/config/state-dir';
@@ -18,32 +19,7 @@ import { UnsafePlanError } from './plan-validation';
 
 const ENDPOINT_ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
-function plan(parts: Partial<SyncPlan>): SyncPlan {
-  return {
-    install: [],
-    upgrade: [],
-    downgrade: [],
-    remove: [],
-    unavailable: [],
-    substituted: [],
-    kept_extra: [],
-    ...parts,
-  };
-}
-
-function upgradeTool(): PlanItem {
-  return {
-    package_name: 'tool',
-    from_version: '1.0-1',
-    to_version: '1.1-1',
-    wanted_version: '1.1-1',
-    install_reason: 'explicit',
-    source: 'repository',
-    repository: 'arch',
-  };
-}
-
-function pendingOperation(id: string, syncPlan: unknown): Operation {
+function pendingOperation(id: string, plan: unknown): Operation {
   const now = new Date().toISOString();
   return {
     id,
@@ -51,7 +27,7 @@ function pendingOperation(id: string, syncPlan: unknown): Operation {
     endpoint_id: ENDPOINT_ID,
     operation_type: 'sync',
     status: 'pending',
-    details: { plan: syncPlan, requested_by: 'test' },
+    details: { plan, requested_by: 'test' },
     before_state_id: null,
     after_state_id: null,
     target_state_id: null,
@@ -132,9 +108,9 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
         remove_extra: true,
         conflict_resolution: 'manual' as const,
       };
-      const syncPlan = planSync(current, wanted, policy, offer);
-      expect(syncPlan.unavailable).toEqual([]);
-      const operation = pendingOperation('11111111-1111-4111-8111-111111111111', syncPlan);
+      const plan = planSync(current, wanted, policy, offer);
+      expect(plan.unavailable).toEqual([]);
+      const operation = pendingOperation('11111111-1111-4111-8111-111111111111', plan);
       answerOperations(server, [operation]);
       const events: SyncProgress[] = [];
 
@@ -164,7 +140,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
     writeFileSync(join(root.dbpath, 'db.lck'), '');
     const operation = pendingOperation(
       '22222222-2222-4222-8222-222222222222',
-      plan({ upgrade: [upgradeTool()] }),
+      syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' })] }),
     );
     answerOperations(server, [operation]);
 
@@ -184,7 +160,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
   it('refuses a hostile plan without running pacman and fails the operation with the reason', async () => {
     const operation = pendingOperation(
       '33333333-3333-4333-8333-333333333333',
-      plan({ install: [{ ...upgradeTool(), package_name: '--root=/', from_version: null }] }),
+      syncPlan({ install: [planItem('--root=/', null, '1.1-1')] }),
     );
     answerOperations(server, [operation]);
 
@@ -200,11 +176,11 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
     root.install([tool10]);
     const first = pendingOperation(
       '44444444-4444-4444-8444-444444444444',
-      plan({ upgrade: [upgradeTool()] }),
+      syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' })] }),
     );
     const second = pendingOperation(
       '55555555-5555-4555-8555-555555555555',
-      plan({ upgrade: [upgradeTool()] }),
+      syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' })] }),
     );
     answerOperations(server, [first, second]);
     const runner = runnerFor();

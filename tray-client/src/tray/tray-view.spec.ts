@@ -1,5 +1,6 @@
 import { SyncPlan } from '@pacman-sync/shared';
 
+import { planItem, syncPlan } from '../../test/support/plans';
 import { TrayState, TrayStatus } from './tray-backend';
 import {
   actionFailedNotice,
@@ -20,16 +21,6 @@ const status = (state: TrayState, summary = '', canRevert = true): TrayStatus =>
   state,
   summary,
   canRevert,
-});
-
-const emptyPlan = (): SyncPlan => ({
-  install: [],
-  upgrade: [],
-  downgrade: [],
-  remove: [],
-  unavailable: [],
-  substituted: [],
-  kept_extra: [],
 });
 
 describe('trayView', () => {
@@ -98,29 +89,14 @@ describe('trayView', () => {
 });
 
 describe('plan and operation rows', () => {
-  const plan: SyncPlan = {
-    ...emptyPlan(),
-    install: [
-      {
-        package_name: 'ripgrep',
-        from_version: null,
-        to_version: '14.1.1-1',
-        wanted_version: '14.1.1-1',
-        install_reason: 'explicit',
-        source: 'repository',
-        repository: 'extra',
-      },
-    ],
+  const plan: SyncPlan = syncPlan({
+    install: [planItem('ripgrep', null, '14.1.1-1', { repository: 'extra' })],
     downgrade: [
-      {
-        package_name: 'mesa',
-        from_version: '1:24.3.1-1',
-        to_version: '1:24.2.7-1',
+      planItem('mesa', '1:24.3.1-1', '1:24.2.7-1', {
         wanted_version: '1:24.2.8-1',
         install_reason: 'dependency',
         source: 'cache',
-        repository: null,
-      },
+      }),
     ],
     remove: [{ package_name: 'old-tool', version: '1.0-1' }],
     unavailable: [
@@ -131,7 +107,7 @@ describe('plan and operation rows', () => {
         available_versions: ['6.2.10-1'],
       },
     ],
-  };
+  });
 
   it('turns every part of a plan into rows, in plan order', () => {
     expect(planRows(plan)).toEqual([
@@ -162,7 +138,7 @@ describe('plan and operation rows', () => {
 
   it('counts a plan in one phrase', () => {
     expect(describePlan(plan)).toBe('1 to install, 1 to downgrade, 1 to remove, 1 unavailable');
-    expect(describePlan(emptyPlan())).toBe('nothing to do');
+    expect(describePlan(syncPlan())).toBe('nothing to do');
   });
 
   it('formats operations and shows an unparsable time as it came', () => {
@@ -207,7 +183,7 @@ describe('notices', () => {
   });
 
   it('names who asks for an incoming sync and what it would do', () => {
-    const notice = incomingSyncNotice({ operationId: 'x', requestedBy: 'ci\ndeploy', plan: emptyPlan() });
+    const notice = incomingSyncNotice({ operationId: 'x', requestedBy: 'ci\ndeploy', plan: syncPlan() });
     expect(notice.body).toBe('ci deploy asks to sync this machine: nothing to do');
   });
 

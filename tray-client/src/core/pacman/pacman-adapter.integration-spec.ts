@@ -2,38 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PlanItem, SyncPlan } from '@pacman-sync/shared';
-
 import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
 import { app2, foreign, libx2, REPOSITORIES, tool09, tool10, tool11 } from '../../../test/support/packages';
 import { SyncProgress } from '../sync/progress';
+import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
 import { PacmanError } from './pacman-errors';
-
-function emptyPlan(): SyncPlan {
-  return {
-    install: [],
-    upgrade: [],
-    downgrade: [],
-    remove: [],
-    unavailable: [],
-    substituted: [],
-    kept_extra: [],
-  };
-}
-
-function item(name: string, from: string | null, to: string, extras: Partial<PlanItem> = {}): PlanItem {
-  return {
-    package_name: name,
-    from_version: from,
-    to_version: to,
-    wanted_version: to,
-    install_reason: 'explicit',
-    source: 'repository',
-    repository: null,
-    ...extras,
-  };
-}
 
 async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
   try {
@@ -191,12 +165,12 @@ describe('PacmanAdapter against the real pacman', () => {
   describe('applyPlan', () => {
     it('installs and upgrades from the repositories in one transaction and streams progress', async () => {
       root.install([tool10]);
-      const plan = emptyPlan();
+      const plan = syncPlan();
       plan.install.push(
-        item('extra', null, '1:1.0-1'),
-        item('libx', null, '2.0-1', { install_reason: 'dependency' }),
+        planItem('extra', null, '1:1.0-1'),
+        planItem('libx', null, '2.0-1', { install_reason: 'dependency' }),
       );
-      plan.upgrade.push(item('tool', '1.0-1', '1.1-1', { repository: 'arch' }));
+      plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' }));
       const events: SyncProgress[] = [];
       const transactionsBefore = root.transactionCount();
 
@@ -232,8 +206,8 @@ describe('PacmanAdapter against the real pacman', () => {
     it('downgrades from the package cache when no repository has the version', async () => {
       root.install([tool11]);
       const cached = root.addToCache(tool09);
-      const plan = emptyPlan();
-      plan.downgrade.push(item('tool', '1.1-1', '0.9-1', { source: 'cache' }));
+      const plan = syncPlan();
+      plan.downgrade.push(planItem('tool', '1.1-1', '0.9-1', { source: 'cache' }));
 
       const summary = await root.adapter().applyPlan(plan);
 
@@ -243,8 +217,8 @@ describe('PacmanAdapter against the real pacman', () => {
 
     it('downgrades from the repository that offers the older version', async () => {
       root.install([tool11]);
-      const plan = emptyPlan();
-      plan.downgrade.push(item('tool', '1.1-1', '1.0-1', { repository: 'manjaro' }));
+      const plan = syncPlan();
+      plan.downgrade.push(planItem('tool', '1.1-1', '1.0-1', { repository: 'manjaro' }));
 
       const summary = await root.adapter().applyPlan(plan);
 
@@ -259,10 +233,10 @@ describe('PacmanAdapter against the real pacman', () => {
         root.pacman(['-U', '--', `file://${root.repositoryDir('manjaro')}/libx-1.0-1-any.pkg.tar.gz`]),
       ).toThrow();
       const transactionsBefore = root.transactionCount();
-      const plan = emptyPlan();
+      const plan = syncPlan();
       plan.downgrade.push(
-        item('app', '2.0-1', '1.0-1', { repository: 'manjaro' }),
-        item('libx', '2.0-1', '1.0-1', { repository: 'manjaro', install_reason: 'dependency' }),
+        planItem('app', '2.0-1', '1.0-1', { repository: 'manjaro' }),
+        planItem('libx', '2.0-1', '1.0-1', { repository: 'manjaro', install_reason: 'dependency' }),
       );
 
       await root.adapter().applyPlan(plan);
@@ -280,8 +254,8 @@ describe('PacmanAdapter against the real pacman', () => {
     it('takes a version only the archive has from the configured archive', async () => {
       const archived = { name: 'tool', version: '0.5-1' };
       root.addToArchive(archived);
-      const plan = emptyPlan();
-      plan.install.push(item('tool', null, '0.5-1', { source: 'archive' }));
+      const plan = syncPlan();
+      plan.install.push(planItem('tool', null, '0.5-1', { source: 'archive' }));
 
       const summary = await root.adapter({ archiveUrl: `file://${root.archiveDir}` }).applyPlan(plan);
 
@@ -291,9 +265,9 @@ describe('PacmanAdapter against the real pacman', () => {
 
     it('removes in one pacman -R after the installs, and sets reasons the target has', async () => {
       root.install([libx2, app2, tool10]);
-      const plan = emptyPlan();
-      plan.upgrade.push(item('tool', '1.0-1', '1.1-1', { install_reason: 'dependency' }));
-      plan.install.push(item('extra', null, '1:1.0-1', { install_reason: 'dependency' }));
+      const plan = syncPlan();
+      plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1', { install_reason: 'dependency' }));
+      plan.install.push(planItem('extra', null, '1:1.0-1', { install_reason: 'dependency' }));
       plan.remove.push({ package_name: 'app', version: '2.0-1' });
 
       const summary = await root.adapter().applyPlan(plan);
@@ -313,7 +287,7 @@ describe('PacmanAdapter against the real pacman', () => {
 
     it('fails a removal that would break a dependant as MISSING_DEPENDENCY, removing nothing', async () => {
       root.install([libx2, app2]);
-      const plan = emptyPlan();
+      const plan = syncPlan();
       plan.remove.push({ package_name: 'libx', version: '2.0-1' });
       const error = await failureOf(root.adapter().applyPlan(plan));
       expect(error.code).toBe('MISSING_DEPENDENCY');
@@ -328,8 +302,8 @@ describe('PacmanAdapter against the real pacman', () => {
 
     it('refuses a plan with unavailable packages unless told to accept them', async () => {
       root.install([tool10]);
-      const plan = emptyPlan();
-      plan.upgrade.push(item('tool', '1.0-1', '1.1-1'));
+      const plan = syncPlan();
+      plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1'));
       plan.unavailable.push({
         package_name: 'libx',
         wanted_version: '9.0-1',
@@ -348,9 +322,9 @@ describe('PacmanAdapter against the real pacman', () => {
 
     it('fails with NOT_FOUND, changing nothing, when no source has a version', async () => {
       root.install([tool10]);
-      const plan = emptyPlan();
-      plan.upgrade.push(item('tool', '1.0-1', '7.0-1'));
-      plan.install.push(item('extra', null, '1:1.0-1'));
+      const plan = syncPlan();
+      plan.upgrade.push(planItem('tool', '1.0-1', '7.0-1'));
+      plan.install.push(planItem('extra', null, '1:1.0-1'));
 
       const error = await failureOf(root.adapter().applyPlan(plan));
 
@@ -362,8 +336,8 @@ describe('PacmanAdapter against the real pacman', () => {
     it('fails with LOCK_HELD when another pacman holds the lock, changing nothing', async () => {
       root.install([tool10]);
       writeFileSync(join(root.dbpath, 'db.lck'), '');
-      const plan = emptyPlan();
-      plan.upgrade.push(item('tool', '1.0-1', '1.1-1'));
+      const plan = syncPlan();
+      plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1'));
 
       const error = await failureOf(root.adapter().applyPlan(plan));
 
@@ -375,10 +349,10 @@ describe('PacmanAdapter against the real pacman', () => {
     it('applies nothing of a transaction that fails on a file conflict', async () => {
       root.install([libx2, tool10, { name: 'clash', version: '1.0-1', files: ['usr/share/common/data'] }]);
       const before = root.query();
-      const plan = emptyPlan();
-      plan.upgrade.push(item('tool', '1.0-1', '1.1-1'));
-      plan.downgrade.push(item('libx', '2.0-1', '1.0-1'));
-      plan.install.push(item('other', null, '1.0-1'));
+      const plan = syncPlan();
+      plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1'));
+      plan.downgrade.push(planItem('libx', '2.0-1', '1.0-1'));
+      plan.install.push(planItem('other', null, '1.0-1'));
 
       const error = await failureOf(root.adapter().applyPlan(plan));
 
@@ -390,15 +364,15 @@ describe('PacmanAdapter against the real pacman', () => {
     it('leaves signature checks to pacman: unsigned packages where signatures are required are SIGNATURE', async () => {
       const signed = TestRoot.create({ repositories: REPOSITORIES, requireSignatures: true });
       try {
-        const fromServer = emptyPlan();
-        fromServer.install.push(item('tool', null, '1.1-1'));
+        const fromServer = syncPlan();
+        fromServer.install.push(planItem('tool', null, '1.1-1'));
         const serverError = await failureOf(signed.adapter().applyPlan(fromServer));
         expect(serverError.code).toBe('SIGNATURE');
         expect(serverError.outputTail.join('\n')).toContain('tool-1.1-1-any.pkg.tar.gz.sig');
 
         signed.addToCache(tool09);
-        const fromCache = emptyPlan();
-        fromCache.install.push(item('tool', null, '0.9-1'));
+        const fromCache = syncPlan();
+        fromCache.install.push(planItem('tool', null, '0.9-1'));
         const cacheError = await failureOf(signed.adapter().applyPlan(fromCache));
         expect(cacheError.code).toBe('SIGNATURE');
         expect(cacheError.outputTail.join('\n')).toContain('missing required signature');
@@ -409,8 +383,8 @@ describe('PacmanAdapter against the real pacman', () => {
     });
 
     it('classifies a dependency nothing satisfies as MISSING_DEPENDENCY', async () => {
-      const plan = emptyPlan();
-      plan.install.push(item('needy', null, '1.0-1'));
+      const plan = syncPlan();
+      plan.install.push(planItem('needy', null, '1.0-1'));
       const error = await failureOf(root.adapter().applyPlan(plan));
       expect(error.code).toBe('MISSING_DEPENDENCY');
       expect(root.query()).toEqual(new Map());
@@ -420,8 +394,8 @@ describe('PacmanAdapter against the real pacman', () => {
       const adapter = root.adapter();
       await adapter.readRepositories();
       rmSync(join(root.repositoryDir('arch'), 'tool-1.1-1-any.pkg.tar.gz'));
-      const plan = emptyPlan();
-      plan.install.push(item('tool', null, '1.1-1'));
+      const plan = syncPlan();
+      plan.install.push(planItem('tool', null, '1.1-1'));
 
       const error = await failureOf(adapter.applyPlan(plan));
 
@@ -430,8 +404,8 @@ describe('PacmanAdapter against the real pacman', () => {
     });
 
     it('reports a missing pacman binary clearly', async () => {
-      const plan = emptyPlan();
-      plan.install.push(item('tool', null, '1.1-1'));
+      const plan = syncPlan();
+      plan.install.push(planItem('tool', null, '1.1-1'));
       const error = await failureOf(root.adapter({ command: '/nonexistent/pacman' }).readInstalledState());
       expect(error.code).toBe('PACMAN_MISSING');
       expect(error.message).toContain('/nonexistent/pacman');

@@ -1,38 +1,13 @@
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PlanItem, SyncPlan } from '@pacman-sync/shared';
+import { SyncPlan } from '@pacman-sync/shared';
 
 import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
 import { REPOSITORIES, tool10 } from '../../../test/support/packages';
+import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
 import { UnsafeTargetError } from './pacman-errors';
-
-function plan(parts: Partial<SyncPlan>): SyncPlan {
-  return {
-    install: [],
-    upgrade: [],
-    downgrade: [],
-    remove: [],
-    unavailable: [],
-    substituted: [],
-    kept_extra: [],
-    ...parts,
-  };
-}
-
-function install(name: string, version: string, extras: Partial<PlanItem> = {}): PlanItem {
-  return {
-    package_name: name,
-    from_version: null,
-    to_version: version,
-    wanted_version: version,
-    install_reason: 'explicit',
-    source: 'repository',
-    repository: null,
-    ...extras,
-  };
-}
 
 const HOSTILE_NAMES = [
   '--root=/',
@@ -72,25 +47,33 @@ describe('a compromised server cannot put arguments on pacman command line', () 
   const cases: Array<[string, SyncPlan]> = [
     ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
       `install name ${JSON.stringify(name)}`,
-      plan({ install: [install(name, '1.0-1')] }),
+      syncPlan({ install: [planItem(name, null, '1.0-1')] }),
     ]),
     ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
       `remove name ${JSON.stringify(name)}`,
-      plan({ remove: [{ package_name: name, version: '1.0-1' }] }),
+      syncPlan({ remove: [{ package_name: name, version: '1.0-1' }] }),
     ]),
     ...HOSTILE_VERSIONS.map((version): [string, SyncPlan] => [
       `downgrade version ${JSON.stringify(version)}`,
-      plan({ downgrade: [install('tool', version, { from_version: '1.0-1' })] }),
+      syncPlan({ downgrade: [planItem('tool', null, version, { from_version: '1.0-1' })] }),
     ]),
-    ['repository "../x"', plan({ upgrade: [install('tool', '1.1-1', { repository: '../x' })] })],
+    ['repository "../x"', syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { repository: '../x' })] })],
     [
       'install reason "--asexplicit"',
-      plan({ install: [install('tool', '1.1-1', { install_reason: '--asexplicit' as 'explicit' })] }),
+      syncPlan({
+        install: [planItem('tool', null, '1.1-1', { install_reason: '--asexplicit' as 'explicit' })],
+      }),
     ],
     // One bad target among good ones stops the whole plan.
     [
       'a hostile name after valid ones',
-      plan({ install: [install('tool', '1.1-1'), install('extra', '1:1.0-1'), install('-', '1.0-1')] }),
+      syncPlan({
+        install: [
+          planItem('tool', null, '1.1-1'),
+          planItem('extra', null, '1:1.0-1'),
+          planItem('-', null, '1.0-1'),
+        ],
+      }),
     ],
   ];
 
@@ -109,7 +92,9 @@ describe('a compromised server cannot put arguments on pacman command line', () 
     const runner = new RecordingRunner();
     const adapter = root.adapter({ command: fakePacman }, { runner });
 
-    await adapter.applyPlan(plan({ upgrade: [install('tool', '1.1-1', { from_version: '1.0-1' })] }));
+    await adapter.applyPlan(
+      syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { from_version: '1.0-1' })] }),
+    );
 
     const invocations = readFileSync(record, 'utf8')
       .split('---\n')
