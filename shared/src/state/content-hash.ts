@@ -19,6 +19,12 @@ export const CONTENT_HASH_PREFIX = 'sha256:';
 const STATE_HEADER = 'pacman-sync-state/1';
 const REPOSITORIES_HEADER = 'pacman-sync-repositories/1';
 
+/**
+ * Hex SHA-256 of a string's UTF-8 bytes. The pure-TypeScript one runs everywhere; a Node caller may pass
+ * node:crypto's (several times faster), which must give the same digest for the same text.
+ */
+export type Sha256Hex = (text: string) => string;
+
 /** The canonical text of a snapshot (see the comment at the top of this file). */
 export function canonicalState(state: SystemState): string {
   const lines = state.packages.map(canonicalPackageLine);
@@ -31,8 +37,8 @@ export function canonicalState(state: SystemState): string {
 }
 
 /** `sha256:<hex>` of the canonical text: equal for the same package set in any order. */
-export function stateContentHash(state: SystemState): string {
-  return CONTENT_HASH_PREFIX + sha256Hex(canonicalState(state));
+export function stateContentHash(state: SystemState, sha256: Sha256Hex = sha256Hex): string {
+  return CONTENT_HASH_PREFIX + sha256(canonicalState(state));
 }
 
 /**
@@ -41,14 +47,17 @@ export function stateContentHash(state: SystemState): string {
  * repositories in pacman.conf is deliberately not part of it: whoever needs that order (the plan's
  * source preference) must keep it beside the hash.
  */
-export function repositoryContentHash(repositories: readonly RepositoryReport[]): string {
+export function repositoryContentHash(
+  repositories: readonly RepositoryReport[],
+  sha256: Sha256Hex = sha256Hex,
+): string {
   const blocks = repositories.map((repository) => {
     const lines = repository.packages.map((pkg) => JSON.stringify([pkg.name, pkg.version, pkg.architecture]));
     sortCodeUnits(lines);
     return `${JSON.stringify([repository.repo_name, repository.repo_url])}\n${lines.join('\n')}`;
   });
   sortCodeUnits(blocks);
-  return CONTENT_HASH_PREFIX + sha256Hex(`${REPOSITORIES_HEADER}\n${blocks.join('\n\n')}\n`);
+  return CONTENT_HASH_PREFIX + sha256(`${REPOSITORIES_HEADER}\n${blocks.join('\n\n')}\n`);
 }
 
 function canonicalPackageLine(pkg: PackageState): string {
