@@ -7,7 +7,7 @@ import helmet from '@fastify/helmet';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 
 import { AppModule } from './app.module';
@@ -50,6 +50,29 @@ function fastifyTrustProxy(
   return typeof trust === 'boolean' ? trust : [...trust];
 }
 
+/**
+ * One log line per request, written when it completes, instead of Fastify's two (incoming + completed):
+ * at a fleet's check-in rate the log writes were a measurable share of each request's cost.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const fields = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      responseTime: reply.elapsedTime,
+    };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
+}
+
 export interface CreateAppOptions {
   /** Defaults to a pino logger at config.logLevel on stdout. */
   logger?: Logger;
@@ -68,6 +91,7 @@ export async function createApp(
   const errors: { filter?: AllExceptionsFilter } = {};
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    logController: new OneLinePerRequest(),
     bodyLimit: BODY_LIMIT_BYTES,
     // While closing, requests already arriving on open connections are served (with Connection: close)
     // rather than refused with Fastify's own 503 body, which is not the API's error shape.

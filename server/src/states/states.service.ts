@@ -1,11 +1,12 @@
-import { stateContentHash, type SystemState } from '@pacman-sync/shared';
+import { stateContentHash, type SyncStatus, type SystemState } from '@pacman-sync/shared';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
 
 import { ApiException, FieldError } from '../common/errors/api.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { PaginationQueryDto } from '../common/pagination.dto';
+import { nodeSha256Hex } from '../common/sha256';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { EndpointStatusService } from '../endpoints/endpoint-status.service';
@@ -26,6 +27,7 @@ export class StatesService {
     @InjectRepository(SyncOperation) private readonly operations: Repository<SyncOperation>,
     private readonly endpoints: EndpointsService,
     private readonly status: EndpointStatusService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async get(id: string): Promise<StateDto> {
@@ -53,8 +55,12 @@ export class StatesService {
   }
 
   async report(endpointId: string, report: StateReportDto): Promise<StateReportResultDto> {
-    const endpoint = await this.endpoints.findOrFail(endpointId);
     const now = new Date();
+    if (report.packages === undefined && report.content_hash !== undefined) {
+      const answered = await this.checkIn(endpointId, report.content_hash, now);
+      if (answered) return answered;
+    }
+    const endpoint = await this.endpoints.findOrFail(endpointId);
     const latest = endpoint.latest_state_id
       ? await this.states.findOne({
           where: { id: endpoint.latest_state_id },
@@ -87,7 +93,7 @@ export class StatesService {
       })),
     };
     assertUniquePackageNames(state);
-    const contentHash = stateContentHash(state);
+    const contentHash = stateContentHash(state, nodeSha256Hex);
     if (report.content_hash !== undefined && report.content_hash !== contentHash) {
       throw ApiException.validation('Invalid request: content_hash does not match the packages', [
         {
@@ -198,6 +204,47 @@ export class StatesService {
     return { known: true, changed: false, state_id: stateId, sync_status: syncStatus };
   }
 
+  /**
+   * The hash-only check-in of an unchanged endpoint, the fleet's most frequent request: one UPDATE that
+   * only matches when the hash is the endpoint's latest snapshot, returning what the answer needs. Null
+   * when it did not match (unknown endpoint or hash), so the caller takes the general path.
+   */
+  private async checkIn(
+    endpointId: string,
+    contentHash: string,
+    now: Date,
+  ): Promise<StateReportResultDto | null> {
+    const isPostgres = this.dataSource.options.type === 'postgres';
+    const param = (index: number) => (isPostgres ? `$${index}` : '?');
+    const lastSeenColumn = this.endpointRows.metadata.findColumnWithPropertyName('last_seen')!;
+    const timestamp = this.dataSource.driver.preparePersistentValue(now, lastSeenColumn) as unknown;
+    const runner = this.dataSource.createQueryRunner();
+    let rows: CheckInRow[];
+    try {
+      const result = await runner.query(
+        `UPDATE endpoints SET last_seen = ${param(1)}, updated_at = ${param(2)}
+         WHERE id = ${param(3)} AND EXISTS (
+           SELECT 1 FROM package_states s WHERE s.id = endpoints.latest_state_id AND s.content_hash = ${param(4)})
+         RETURNING latest_state_id, sync_status, EXISTS (
+           SELECT 1 FROM sync_operations o WHERE o.endpoint_id = endpoints.id AND o.status = 'completed'
+             AND o.after_state_id IS NULL AND o.operation_type IN ('sync', 'revert')) AS operation_waits`,
+        [timestamp, timestamp, endpointId, contentHash],
+        true,
+      );
+      rows = (result.records ?? []) as CheckInRow[];
+    } finally {
+      await runner.release();
+    }
+    if (rows.length === 0) return null;
+    const [{ latest_state_id: stateId, sync_status: syncStatus, operation_waits: operationWaits }] = rows;
+    const wasOffline = syncStatus === 'offline' || syncStatus === 'unknown';
+    // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
+    if (!wasOffline && !operationWaits)
+      return { known: true, changed: false, state_id: stateId, sync_status: syncStatus };
+    const endpoint = await this.endpoints.findOrFail(endpointId);
+    return this.recordUnchanged(endpoint, stateId, now);
+  }
+
   /** The first report after an operation completed is its after-state. */
   private async linkCompletedOperations(endpointId: string, stateId: string): Promise<void> {
     await this.operations.update(
@@ -210,6 +257,12 @@ export class StatesService {
       { after_state_id: stateId },
     );
   }
+}
+
+interface CheckInRow {
+  latest_state_id: string;
+  sync_status: SyncStatus;
+  operation_waits: boolean | number;
 }
 
 function assertUniquePackageNames(state: SystemState): void {
