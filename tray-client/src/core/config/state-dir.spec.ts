@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { SYNC_STATUSES } from '@pacman-sync/shared';
+
 import {
   resolveCacheDir,
   resolveStateDir,
@@ -88,10 +90,30 @@ describe('state directory', () => {
       '{"endpoint_id": "e1", "sync_status": "ahead", "checked_at": "2026-01-01T00:00:00Z", "summary": 3}',
       '"summary" must be',
     ],
+    [
+      '{"endpoint_id": "e1", "sync_status": "__proto__", "checked_at": "2026-01-01T00:00:00Z", "summary": null}',
+      'not a known status',
+    ],
+    [
+      '{"endpoint_id": "e1", "sync_status": "constructor", "checked_at": "2026-01-01T00:00:00Z", "summary": null}',
+      'not a known status',
+    ],
     ['', 'not valid JSON'],
   ])('reports a malformed status file %j clearly', (content, message) => {
     const store = new StateStore(dir);
     writeFileSync(store.lastStatusPath, content);
     expect(() => store.readLastStatus()).toThrow(message);
+  });
+
+  it.each(SYNC_STATUSES)('reads back the shared status %s from the cache', (syncStatus) => {
+    const store = new StateStore(dir);
+    const status = {
+      endpoint_id: 'e1',
+      sync_status: syncStatus,
+      checked_at: '2026-01-01T00:00:00Z',
+      summary: null,
+    };
+    store.writeLastStatus(status);
+    expect(store.readLastStatus()).toEqual(status);
   });
 });

@@ -12,9 +12,27 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { SYNC_STATUSES, SyncStatus } from '@pacman-sync/shared';
+import type { SyncStatus } from '@pacman-sync/shared';
 
 import { Environment, xdgDirectory } from './client-config';
+
+/**
+ * The statuses a cache may hold. Waybar reads the cache on every bar start, and importing SYNC_STATUSES
+ * would load the whole shared index (vercmp, hashing, planning) just for six names; as a Record over
+ * SyncStatus the compiler still fails when the shared type gains or loses one.
+ */
+const CACHEABLE_STATUSES: Record<SyncStatus, true> = {
+  unknown: true,
+  in_sync: true,
+  behind: true,
+  ahead: true,
+  diverged: true,
+  offline: true,
+};
+
+function isSyncStatus(value: string): value is SyncStatus {
+  return Object.hasOwn(CACHEABLE_STATUSES, value);
+}
 
 /** A token or status file that exists but cannot be used. */
 export class StateFileError extends Error {
@@ -115,7 +133,7 @@ export class StateStore {
     if (data === null) return null;
     const path = this.lastStatusPath;
     const status = requireString(data, 'sync_status', path, /^[a-z_]+$/);
-    if (!(SYNC_STATUSES as readonly string[]).includes(status)) {
+    if (!isSyncStatus(status)) {
       throw new StateFileError(`${path}: "sync_status" is not a known status: ${JSON.stringify(status)}`);
     }
     const checkedAt = requireString(data, 'checked_at', path, /^\d{4}-\d\d-\d\dT/);
@@ -128,7 +146,7 @@ export class StateStore {
     }
     return {
       endpoint_id: requireString(data, 'endpoint_id', path, /^[0-9A-Za-z-]{1,64}$/),
-      sync_status: status as SyncStatus,
+      sync_status: status,
       checked_at: checkedAt,
       summary,
     };
