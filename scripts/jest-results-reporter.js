@@ -12,7 +12,10 @@ class ResultsReporter {
 
   onRunComplete(_contexts, results) {
     fs.mkdirSync(resultsDir, { recursive: true });
-    const label = (process.env.TEST_RUN_LABEL || path.basename(this.globalConfig.rootDir)).replace(/[^\w.-]/g, '_');
+    const label = (process.env.TEST_RUN_LABEL || path.basename(this.globalConfig.rootDir)).replace(
+      /[^\w.-]/g,
+      '_',
+    );
     const file = path.join(resultsDir, `${label}-${process.pid}-${Date.now()}.json`);
     fs.writeFileSync(
       file,

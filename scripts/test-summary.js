@@ -6,10 +6,14 @@ const path = require('node:path');
 
 const dir = path.join(__dirname, '..', 'test-output', 'results');
 const runs = fs.existsSync(dir)
-  ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
   : [];
 const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
-for (const r of runs) console.log(`  ${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+for (const r of runs)
+  console.log(`  ${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
 const passed = sum('passed');
 const failed = sum('failed') + sum('suitesFailed');
 const skipped = sum('skipped');

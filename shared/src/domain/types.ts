@@ -25,7 +25,14 @@ export interface SystemState {
 }
 
 export type SyncStatus = 'unknown' | 'in_sync' | 'behind' | 'ahead' | 'diverged' | 'offline';
-export const SYNC_STATUSES: readonly SyncStatus[] = ['unknown', 'in_sync', 'behind', 'ahead', 'diverged', 'offline'];
+export const SYNC_STATUSES: readonly SyncStatus[] = [
+  'unknown',
+  'in_sync',
+  'behind',
+  'ahead',
+  'diverged',
+  'offline',
+];
 
 export type ConflictResolution = 'manual' | 'newest' | 'oldest';
 export const CONFLICT_RESOLUTIONS: readonly ConflictResolution[] = ['manual', 'newest', 'oldest'];
