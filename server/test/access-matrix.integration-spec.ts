@@ -72,6 +72,7 @@ describe(`access matrix on ${testEngine()}`, () => {
   let fleet: SeededFleet;
   const tokens = {} as Record<PrincipalName, string | null>;
   let viewerUserId: string;
+  let outsiderToken: string;
   let serial = 0;
   const unique = (prefix: string) => `${prefix}-${++serial}`;
 
@@ -79,6 +80,9 @@ describe(`access matrix on ${testEngine()}`, () => {
     t = await startTestApp();
     operations = listApiOperations(t);
     fleet = await seedFleet(t, 'matrix');
+    outsiderToken = (
+      await t.http.post('/api/endpoints').send({ name: 'outsider', hostname: 'out.lan' }).expect(201)
+    ).body.token;
     tokens.none = null;
     tokens.garbage = 'psk_this-token-was-never-issued-by-anyone';
     tokens.viewer = await t.tokenFor('viewer');
@@ -151,7 +155,8 @@ describe(`access matrix on ${testEngine()}`, () => {
   }> {
     let url = op.path;
     let ownToken = fleet.own.token;
-    const otherToken = fleet.other.token;
+    // For the pool routes, "another endpoint" is one outside the pool (both seeded endpoints are in it).
+    const otherToken = op.path.startsWith('/api/pools/') ? outsiderToken : fleet.other.token;
     const id = async (): Promise<string> => {
       if (op.path.startsWith('/api/pools/')) {
         if (op.method === 'delete') {

@@ -13,12 +13,13 @@ export type FleetRole = 'viewer' | 'ci' | 'admin';
  * Which endpoint a request acts on, so an endpoint token may only act on its own:
  * - `param`/`endpoint`: the path parameter is the endpoint id (`/endpoints/{id}/state`);
  * - `param`/`operation`: the path parameter is an operation id, whose endpoint is looked up;
- * - `query`/`endpoint`: a query parameter names the endpoint (`/operations?endpoint_id=`), and is required.
+ * - `query`/`endpoint`: a query parameter names the endpoint (`/operations?endpoint_id=`), and is required;
+ * - `param`/`pool`: the path parameter is a pool id, which must be the endpoint's own pool (`/pools/{id}`).
  */
 export interface EndpointScope {
   readonly source: 'param' | 'query';
   readonly name: string;
-  readonly resolve: 'endpoint' | 'operation';
+  readonly resolve: 'endpoint' | 'operation' | 'pool';
 }
 
 /** The one access declaration of a route, read by AuthorizationGuard and shown in OpenAPI. */
@@ -46,6 +47,7 @@ EndpointSelf.inQuery = (name = 'endpoint_id'): EndpointScope => ({
   name,
   resolve: 'endpoint',
 });
+EndpointSelf.ofPool = (param = 'id'): EndpointScope => ({ source: 'param', name: param, resolve: 'pool' });
 
 /** Grant for API tokens with `can_enroll`. */
 export const ENROLL = 'enroll' as const;

@@ -74,7 +74,14 @@ export class AuthorizationGuard implements CanActivate {
   private async allows(rule: AccessRule, principal: Principal, request: GuardedRequest): Promise<boolean> {
     if (rule.anyPrincipal) return true;
     if (principal.kind === 'endpoint') {
-      return rule.endpoint !== null && (await this.scopedEndpoint(rule.endpoint, request)) === principal.id;
+      if (rule.endpoint === null) return false;
+      if (rule.endpoint.resolve === 'pool') {
+        const poolId = request.params?.[rule.endpoint.name];
+        return (
+          typeof poolId === 'string' && principal.poolId !== null && poolId.toLowerCase() === principal.poolId
+        );
+      }
+      return (await this.scopedEndpoint(rule.endpoint, request)) === principal.id;
     }
     if (principal.role === 'admin' || rule.roles.includes(principal.role)) return true;
     return rule.enroll && principal.kind === 'api_token' && principal.canEnroll;

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { Roles } from '../auth/access.decorator';
+import { EndpointSelf, Roles } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { PaginationQueryDto } from '../common/pagination.dto';
@@ -42,7 +42,7 @@ export class PoolsController {
   }
 
   @Get(':id')
-  @Roles('viewer', 'ci')
+  @Roles('viewer', 'ci', EndpointSelf.ofPool('id'))
   @ApiOperation({ summary: 'Get a pool' })
   @ApiOkResponse({ type: PoolDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
