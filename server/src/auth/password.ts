@@ -27,20 +27,31 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', COST, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-/** False for a wrong password and for a stored value that is not a hash we wrote. */
+/** False for a wrong password and for a stored value that is not a hash we wrote (never throws). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [cost, blockSize, parallelism] = parts.slice(1, 4).map(Number);
-  if (
-    ![cost, blockSize, parallelism].every(Number.isInteger) ||
-    128 * cost * blockSize * 2 > MAX_MEMORY * 4
-  ) {
+  const sane =
+    Number.isInteger(cost) &&
+    cost >= 2 ** 10 &&
+    cost <= 2 ** 20 &&
+    (cost & (cost - 1)) === 0 &&
+    Number.isInteger(blockSize) &&
+    blockSize >= 1 &&
+    blockSize <= 32 &&
+    Number.isInteger(parallelism) &&
+    parallelism >= 1 &&
+    parallelism <= 16 &&
+    128 * cost * blockSize * 2 <= MAX_MEMORY * 4;
+  if (!sane) return false;
+  const expected = Buffer.from(parts[5], 'base64');
+  try {
+    const actual = await derive(password, Buffer.from(parts[4], 'base64'), cost, blockSize, parallelism);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  } catch {
     return false;
   }
-  const expected = Buffer.from(parts[5], 'base64');
-  const actual = await derive(password, Buffer.from(parts[4], 'base64'), cost, blockSize, parallelism);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** Spent on logins of unknown usernames, so response time does not reveal which usernames exist. */
