@@ -1,6 +1,6 @@
 // A compromised or buggy server must not be able to steer pacman: every plan the CLI receives is checked
 // before anything runs, and broken local files give one clear line. The server here is a real HTTP server
-// that answers what an attacker would; pacman is the real binary on a throwaway root.
+// that answers what an attacker would; pacman is the real binary on a throwaway root().
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,7 +10,7 @@ import { ProcessRunner, SpawnProcessRunner } from '../src/core/pacman/process-ru
 import { TestClient } from './support/cli-harness';
 import { HttpTestServer, json, reply } from './support/http-test-server';
 import { ARCH_REPO, libx1 } from './support/packages';
-import { requirePacmanTools, TestRoot } from './support/pacman-fixture';
+import { useTestRoot } from './support/pacman-fixture';
 import { syncPlan } from './support/plans';
 
 const ENDPOINT_ID = '5f0c6f0e-3a51-4a8e-9a57-0d6f2f5c9b11';
@@ -66,19 +66,12 @@ class RecordingRunner implements ProcessRunner {
 
 describe('the CLI against a hostile server', () => {
   let server: HttpTestServer;
-  let root: TestRoot;
+  const root = useTestRoot({ repositories: [ARCH_REPO], prepare: (fresh) => fresh.install([libx1]) });
   let client: TestClient;
-
-  beforeAll(() => {
-    requirePacmanTools();
-    root = TestRoot.create({ repositories: [ARCH_REPO] });
-    root.install([libx1]);
-  });
-  afterAll(() => root.destroy());
 
   beforeEach(async () => {
     server = await HttpTestServer.start();
-    client = new TestClient('hostile', root, { serverUrl: server.url, autoSync: true });
+    client = new TestClient('hostile', root(), { serverUrl: server.url, autoSync: true });
     mkdirSync(client.stateDir, { recursive: true, mode: 0o700 });
     writeFileSync(
       join(client.stateDir, 'endpoint.json'),
@@ -112,7 +105,7 @@ describe('the CLI against a hostile server', () => {
   it.each(HOSTILE)('sync refuses a plan with %s before pacman runs (exit 3)', async (_case, plan) => {
     server.answer(noPending, reply(200, { endpoint_id: ENDPOINT_ID, kind: 'sync', plan }));
     const runner = new RecordingRunner();
-    const before = root.query();
+    const before = root().query();
     const result = await client.run(['sync', '--yes', '--no-report'], { adapterOptions: { runner } });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -120,7 +113,7 @@ describe('the CLI against a hostile server', () => {
       /^pacman-sync: (refusing the server's plan|the server's plan is malformed)/,
     );
     expect(runner.transactions).toEqual([]);
-    expect(root.query()).toEqual(before);
+    expect(root().query()).toEqual(before);
     // Nothing was created or claimed on the server's side.
     expect(server.requests.map((request) => request.method)).toEqual(['GET', 'GET']);
   });
@@ -172,14 +165,10 @@ describe('the CLI against a hostile server', () => {
 });
 
 describe('broken local files give one clear line', () => {
-  let root: TestRoot;
-  beforeAll(() => {
-    root = TestRoot.create({ repositories: [] });
-  });
-  afterAll(() => root.destroy());
+  const root = useTestRoot({ repositories: [] });
 
   it('a malformed client.conf names the file, line and key (exit 1)', async () => {
-    const client = new TestClient('badconf', root, { serverUrl: 'http://127.0.0.1:9' });
+    const client = new TestClient('badconf', root(), { serverUrl: 'http://127.0.0.1:9' });
     try {
       writeFileSync(client.configFile, '[server]\nurl = ftp://example.org\n');
       const result = await client.run(['register']);
@@ -197,7 +186,7 @@ describe('broken local files give one clear line', () => {
   });
 
   it('a damaged token file says which file and what to do (exit 1)', async () => {
-    const client = new TestClient('badtoken', root, { serverUrl: 'http://127.0.0.1:9' });
+    const client = new TestClient('badtoken', root(), { serverUrl: 'http://127.0.0.1:9' });
     try {
       mkdirSync(client.stateDir, { recursive: true });
       writeFileSync(join(client.stateDir, 'endpoint.json'), '{"endpoint_id": ');
@@ -222,7 +211,7 @@ describe('broken local files give one clear line', () => {
   });
 
   it('usage errors exit 2 and name the problem', async () => {
-    const client = new TestClient('usage', root, { serverUrl: 'http://127.0.0.1:9' });
+    const client = new TestClient('usage', root(), { serverUrl: 'http://127.0.0.1:9' });
     try {
       const unknownCommand = await client.run(['frobnicate']);
       expect(unknownCommand.code).toBe(2);

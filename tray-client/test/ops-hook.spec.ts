@@ -4,32 +4,28 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { libx1, libx2 } from './support/packages';
-import { buildPackage, requirePacmanTools, TestRoot } from './support/pacman-fixture';
+import { buildPackage, useTestRoot } from './support/pacman-fixture';
 
 const HOOK = join(__dirname, '..', '..', 'ops', 'pacman-hook', 'pacman-sync.hook');
 
 describe('ops/pacman-hook/pacman-sync.hook', () => {
-  let root: TestRoot;
-
-  beforeAll(() => {
-    requirePacmanTools();
-    root = TestRoot.create({ repositories: [] });
-    copyFileSync(HOOK, join(root.hookdir, 'pacman-sync.hook'));
+  const root = useTestRoot({
+    repositories: [],
+    prepare: (fresh) => copyFileSync(HOOK, join(fresh.hookdir, 'pacman-sync.hook')),
   });
-  afterAll(() => root.destroy());
 
   it('is parsed by pacman and runs after installs, upgrades and removals', () => {
     const outputs = [
-      root.pacman(['-U', '--', buildPackage(libx1)]),
-      root.pacman(['-U', '--', buildPackage(libx2)]),
-      root.pacman(['-R', '--', 'libx']),
+      root().pacman(['-U', '--', buildPackage(libx1)]),
+      root().pacman(['-U', '--', buildPackage(libx2)]),
+      root().pacman(['-R', '--', 'libx']),
     ];
     for (const output of outputs) {
       expect(output).toContain('Running post-transaction hooks...');
       expect(output).toMatch(/Signalling pacman-sync that the installed packages changed/);
       expect(output).not.toMatch(/invalid|unknown|error: hook/i);
     }
-    const log = readFileSync(root.logfile, 'utf8');
+    const log = readFileSync(root().logfile, 'utf8');
     expect(log.match(/running 'pacman-sync\.hook'/g)).toHaveLength(3);
   });
 

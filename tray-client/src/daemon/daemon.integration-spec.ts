@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 
 import { HttpTestServer, json, RecordedRequest } from '../../test/support/http-test-server';
 import { ARCH_REPO, libx1 } from '../../test/support/packages';
-import { requirePacmanTools, TestRoot } from '../../test/support/pacman-fixture';
+import { useTestRoot } from '../../test/support/pacman-fixture';
 import { syncPlan } from '../../test/support/plans';
 import { PacmanSyncApi } from '../api/pacman-sync-api';
 import { StateStore } from '../core/config/state-dir';
@@ -44,15 +44,9 @@ const stateReports = (requests: RecordedRequest[]) =>
   requests.filter((request) => request.url.endsWith('/state'));
 
 describe('Daemon', () => {
-  let root: TestRoot;
+  const root = useTestRoot({ repositories: [ARCH_REPO], prepare: (fresh) => fresh.install([libx1]) });
   let dir: string;
 
-  beforeAll(() => {
-    requirePacmanTools();
-    root = TestRoot.create({ repositories: [ARCH_REPO] });
-    root.install([libx1]);
-  });
-  afterAll(() => root.destroy());
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'pacman-sync-daemon-'));
   });
@@ -60,7 +54,7 @@ describe('Daemon', () => {
 
   function daemonFor(serverUrl: string, overrides: Partial<ConstructorParameters<typeof Daemon>[0]> = {}) {
     const api = new PacmanSyncApi({ serverUrl, token: 'pse_daemon', retry: { maxAttempts: 1 } });
-    const adapter = root.adapter();
+    const adapter = root().adapter();
     const store = new StateStore(join(dir, 'state'));
     const reporter = new Reporter({ api, adapter, store, endpointId: ENDPOINT_ID });
     const runner = new OperationRunner({ api, adapter, reporter });

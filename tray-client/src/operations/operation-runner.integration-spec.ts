@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { planSync, SystemState } from '@pacman-sync/shared';
 
 import { HttpTestServer, json, RecordedRequest } from '../../test/support/http-test-server';
-import { requirePacmanTools, TestRoot } from '../../test/support/pacman-fixture';
+import { TestRoot, useTestRoot } from '../../test/support/pacman-fixture';
 import { app2, libx2, REPOSITORIES, tool10 } from '../../test/support/packages';
 import { planItem, syncPlan } from '../../test/support/plans';
 import type { Operation } from '../api/api-types';
@@ -68,23 +68,20 @@ const reportedPackages = (requests: RecordedRequest[]) =>
   );
 
 describe('OperationRunner against the real pacman and a real HTTP server', () => {
-  let root: TestRoot;
+  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true });
   let server: HttpTestServer;
   let stateDir: string;
 
-  beforeAll(() => requirePacmanTools());
   beforeEach(async () => {
-    root = TestRoot.create({ repositories: REPOSITORIES });
     server = await HttpTestServer.start();
     stateDir = mkdtempSync(join(tmpdir(), 'pacman-sync-runner-'));
   });
   afterEach(async () => {
-    root.destroy();
     await server.close();
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  function runnerFor(adapter = root.adapter()): OperationRunner {
+  function runnerFor(adapter = root().adapter()): OperationRunner {
     const api = new PacmanSyncApi({ serverUrl: server.url, token: 'pse_runner', retry: { maxAttempts: 1 } });
     const store = new StateStore(join(stateDir, 'state'));
     const reporter = new Reporter({ api, adapter, store, endpointId: ENDPOINT_ID });
@@ -96,9 +93,9 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
     const reference = TestRoot.create({ repositories: REPOSITORIES });
     try {
       reference.install([libx2, app2], { asdeps: ['libx'] });
-      root.install([tool10]);
+      root().install([tool10]);
       const wanted = await reference.adapter().readInstalledState();
-      const adapter = root.adapter();
+      const adapter = root().adapter();
       const current = await adapter.readInstalledState();
       const offer = await adapter.readPackageOffer();
       const policy = {
@@ -117,7 +114,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
       const outcome = await runnerFor(adapter).run(operation, (p) => events.push(p));
 
       expect(outcome.operation.status).toBe('completed');
-      expect(root.query()).toEqual(reference.query());
+      expect(root().query()).toEqual(reference.query());
       const fullReport = posted(server.requests, '/state').find((body) => 'packages' in body) as SystemState;
       const strip = (s: SystemState) => s.packages.map((p) => [p.package_name, p.version, p.install_reason]);
       expect(strip(fullReport)).toEqual(strip(wanted));
@@ -136,8 +133,8 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
   });
 
   it('fails the operation with pacman’s message and output tail, reports the unchanged state, and throws the PacmanError', async () => {
-    root.install([tool10]);
-    writeFileSync(join(root.dbpath, 'db.lck'), '');
+    root().install([tool10]);
+    writeFileSync(join(root().dbpath, 'db.lck'), '');
     const operation = pendingOperation(
       '22222222-2222-4222-8222-222222222222',
       syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' })] }),
@@ -169,11 +166,11 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
     expect(posted(server.requests, '/fail')).toEqual([
       expect.objectContaining({ error: expect.stringContaining('--root=/'), summary: '' }),
     ]);
-    expect(root.query().size).toBe(0);
+    expect(root().query().size).toBe(0);
   });
 
   it('refuses a second operation while one is running, before claiming it', async () => {
-    root.install([tool10]);
+    root().install([tool10]);
     const first = pendingOperation(
       '44444444-4444-4444-8444-444444444444',
       syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' })] }),
@@ -194,6 +191,6 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
     expect(
       server.requests.some((request) => request.url.includes('55555555-5555-4555-8555-555555555555')),
     ).toBe(false);
-    expect(root.query().get('tool')).toBe('1.1-1');
+    expect(root().query().get('tool')).toBe('1.1-1');
   });
 });

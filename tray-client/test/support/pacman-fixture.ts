@@ -138,6 +138,37 @@ export interface TestRootOptions {
   requireSignatures?: boolean;
 }
 
+/**
+ * Registers the jest hooks every pacman test needs: the tools are checked first (a clear failure, never a
+ * skip), then a throwaway root is created, prepared and destroyed, once for the file or, with
+ * `perTest`, around every test. Returns a getter, because the root exists only once the hooks have run.
+ */
+export function useTestRoot(
+  options: TestRootOptions & { perTest?: boolean; prepare?: (root: TestRoot) => void },
+): () => TestRoot {
+  let root: TestRoot | null = null;
+  const create = () => {
+    root = TestRoot.create(options);
+    options.prepare?.(root);
+  };
+  const destroy = () => {
+    root?.destroy();
+    root = null;
+  };
+  beforeAll(() => requirePacmanTools());
+  if (options.perTest) {
+    beforeEach(create);
+    afterEach(destroy);
+  } else {
+    beforeAll(create);
+    afterAll(destroy);
+  }
+  return () => {
+    if (!root) throw new Error('the test root exists only while a test runs');
+    return root;
+  };
+}
+
 /** A throwaway pacman root with its own repositories (file:// servers), cache, hooks and log. */
 export class TestRoot {
   readonly root: string;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
+import { TestRoot, useTestRoot } from '../../../test/support/pacman-fixture';
 import { app2, foreign, libx2, REPOSITORIES, tool09, tool10, tool11 } from '../../../test/support/packages';
 import { SyncProgress } from '../sync/progress';
 import { planItem, syncPlan } from '../../../test/support/plans';
@@ -20,18 +20,12 @@ async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
 }
 
 describe('PacmanAdapter against the real pacman', () => {
-  let root: TestRoot;
-
-  beforeAll(() => requirePacmanTools());
-  beforeEach(() => {
-    root = TestRoot.create({ repositories: REPOSITORIES });
-  });
-  afterEach(() => root.destroy());
+  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true });
 
   describe('readInstalledState', () => {
     it('reports versions, repositories, foreign packages, sizes, dependencies and reasons', async () => {
-      root.install([libx2, app2, foreign, tool10], { asdeps: ['libx'] });
-      const state = await root.adapter().readInstalledState();
+      root().install([libx2, app2, foreign, tool10], { asdeps: ['libx'] });
+      const state = await root().adapter().readInstalledState();
 
       expect(state.pacman_version).toBe('6.0.2');
       expect(state.architecture).toBe(execArch());
@@ -64,29 +58,31 @@ describe('PacmanAdapter against the real pacman', () => {
         expect.objectContaining({ package_name: 'tool', version: '1.0-1', repository: 'arch' }),
       ]);
       // The same answer pacman gives.
-      expect(new Map(state.packages.map((p) => [p.package_name, p.version]))).toEqual(root.query('-Q'));
+      expect(new Map(state.packages.map((p) => [p.package_name, p.version]))).toEqual(root().query('-Q'));
       expect(state.packages.filter((p) => p.repository === 'local').map((p) => p.package_name)).toEqual([
-        ...root.query('-Qm').keys(),
+        ...root().query('-Qm').keys(),
       ]);
     });
 
     it("takes pacman's version from the root's pacman package when it has one", async () => {
-      root.install([{ name: 'pacman', version: '1:6.1.0-3', files: ['usr/share/pacman-fake/README'] }]);
+      root().install([{ name: 'pacman', version: '1:6.1.0-3', files: ['usr/share/pacman-fake/README'] }]);
       const runner = new RecordingRunner();
-      const state = await root.adapter({}, { runner }).readInstalledState();
+      const state = await root().adapter({}, { runner }).readInstalledState();
       expect(state.pacman_version).toBe('6.1.0');
       expect(runner.calls.map((call) => call.args)).not.toContainEqual(['-V']);
     });
 
     it('reads an empty root as an empty list', async () => {
-      const state = await root.adapter().readInstalledState();
+      const state = await root().adapter().readInstalledState();
       expect(state.packages).toEqual([]);
     });
 
     it('refuses to report a root without a pacman database as empty', async () => {
-      const nowhere = join(root.base, 'not-a-root');
+      const nowhere = join(root().base, 'not-a-root');
       const error = await failureOf(
-        root.adapter({ root: nowhere, dbpath: join(nowhere, 'var/lib/pacman') }).readInstalledState(),
+        root()
+          .adapter({ root: nowhere, dbpath: join(nowhere, 'var/lib/pacman') })
+          .readInstalledState(),
       );
       expect(error.code).toBe('NOT_FOUND');
       expect(error.message).toBe(
@@ -97,10 +93,10 @@ describe('PacmanAdapter against the real pacman', () => {
 
   describe('readRepositories', () => {
     it('reads every repository from a private copy, never refreshing the root sync databases', async () => {
-      const systemDb = join(root.dbpath, 'sync', 'arch.db');
+      const systemDb = join(root().dbpath, 'sync', 'arch.db');
       const before = { content: readFileSync(systemDb), mtime: statSync(systemDb).mtimeMs };
       // The repository moves on after the root last synchronised.
-      root.writeRepository({
+      root().writeRepository({
         name: 'arch',
         packages: [
           ...REPOSITORIES[0].packages.filter((p) => p.name !== 'tool'),
@@ -108,11 +104,11 @@ describe('PacmanAdapter against the real pacman', () => {
         ],
       });
 
-      const repositories = await root.adapter().readRepositories();
+      const repositories = await root().adapter().readRepositories();
 
       expect(repositories.map((r) => [r.repo_name, r.repo_url])).toEqual([
-        ['arch', `file://${root.repositoryDir('arch')}`],
-        ['manjaro', `file://${root.repositoryDir('manjaro')}`],
+        ['arch', `file://${root().repositoryDir('arch')}`],
+        ['manjaro', `file://${root().repositoryDir('manjaro')}`],
       ]);
       expect(repositories[0].packages).toContainEqual({
         name: 'tool',
@@ -131,32 +127,32 @@ describe('PacmanAdapter against the real pacman', () => {
       ]);
       expect(readFileSync(systemDb).equals(before.content)).toBe(true);
       expect(statSync(systemDb).mtimeMs).toBe(before.mtime);
-      expect(statSync(join(root.privateDbPath, 'sync', 'arch.db')).isFile()).toBe(true);
+      expect(statSync(join(root().privateDbPath, 'sync', 'arch.db')).isFile()).toBe(true);
       // The root's own pacman still sees the old version: nothing refreshed behind its back.
-      expect(root.pacman(['-Si', 'tool'])).toContain('1.1-1');
+      expect(root().pacman(['-Si', 'tool'])).toContain('1.1-1');
     });
     it('refreshes under fakeroot when not running as root, and never through sudo or pkexec', async () => {
       const runner = new RecordingRunner();
-      const repositories = await root
+      const repositories = await root()
         .adapter({ privilege: 'auto' }, { uid: 1000, runner })
         .readRepositories();
       expect(repositories.map((r) => r.repo_name)).toEqual(['arch', 'manjaro']);
       const refresh = runner.calls.find((call) => call.args.includes('-Sy'))!;
       expect(refresh.program).toBe('fakeroot');
       expect(refresh.args.slice(0, 2)).toEqual(['--', 'pacman']);
-      expect(refresh.args).toContain(`--dbpath=${root.privateDbPath}`);
+      expect(refresh.args).toContain(`--dbpath=${root().privateDbPath}`);
       expect(runner.calls.map((call) => call.program)).not.toContain('sudo');
     });
   });
 
   describe('readCachedPackages', () => {
     it('lists package files and skips signatures, partial downloads and stray files', async () => {
-      const path = root.addToCache(tool09);
+      const path = root().addToCache(tool09);
       writeFileSync(`${path}.sig`, 'sig');
-      writeFileSync(join(root.cachedir, 'libx-3.0-1-any.pkg.tar.zst.part'), '');
-      writeFileSync(join(root.cachedir, 'notes.txt'), '');
-      writeFileSync(join(root.cachedir, '--root=-1-1-any.pkg.tar.zst'), '');
-      expect(await root.adapter().readCachedPackages()).toEqual([
+      writeFileSync(join(root().cachedir, 'libx-3.0-1-any.pkg.tar.zst.part'), '');
+      writeFileSync(join(root().cachedir, 'notes.txt'), '');
+      writeFileSync(join(root().cachedir, '--root=-1-1-any.pkg.tar.zst'), '');
+      expect(await root().adapter().readCachedPackages()).toEqual([
         { name: 'tool', version: '0.9-1', architecture: 'any', path },
       ]);
     });
@@ -164,7 +160,7 @@ describe('PacmanAdapter against the real pacman', () => {
 
   describe('applyPlan', () => {
     it('installs and upgrades from the repositories in one transaction and streams progress', async () => {
-      root.install([tool10]);
+      root().install([tool10]);
       const plan = syncPlan();
       plan.install.push(
         planItem('extra', null, '1:1.0-1'),
@@ -172,25 +168,27 @@ describe('PacmanAdapter against the real pacman', () => {
       );
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' }));
       const events: SyncProgress[] = [];
-      const transactionsBefore = root.transactionCount();
+      const transactionsBefore = root().transactionCount();
 
-      const summary = await root.adapter().applyPlan(plan, { onProgress: (event) => events.push(event) });
+      const summary = await root()
+        .adapter()
+        .applyPlan(plan, { onProgress: (event) => events.push(event) });
 
-      expect(root.query()).toEqual(
+      expect(root().query()).toEqual(
         new Map([
           ['extra', '1:1.0-1'],
           ['libx', '2.0-1'],
           ['tool', '1.1-1'],
         ]),
       );
-      expect(root.transactionCount() - transactionsBefore).toBe(1);
-      expect([...root.query('-Qd').keys()]).toEqual(['libx']);
-      expect([...root.query('-Qe').keys()]).toEqual(['extra', 'tool']);
+      expect(root().transactionCount() - transactionsBefore).toBe(1);
+      expect([...root().query('-Qd').keys()]).toEqual(['libx']);
+      expect([...root().query('-Qe').keys()]).toEqual(['extra', 'tool']);
       expect(summary).toMatchObject({ installed: 2, upgraded: 1, downgraded: 0, removed: 0 });
       expect(summary.files).toEqual([
-        `file://${root.repositoryDir('arch')}/extra-1:1.0-1-any.pkg.tar.gz`,
-        `file://${root.repositoryDir('arch')}/libx-2.0-1-any.pkg.tar.gz`,
-        `file://${root.repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
+        `file://${root().repositoryDir('arch')}/extra-1:1.0-1-any.pkg.tar.gz`,
+        `file://${root().repositoryDir('arch')}/libx-2.0-1-any.pkg.tar.gz`,
+        `file://${root().repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
       ]);
       const installs = events.filter((event) => event.phase === 'install');
       expect(installs.map((event) => [event.current, event.total])).toEqual([
@@ -204,95 +202,99 @@ describe('PacmanAdapter against the real pacman', () => {
     });
 
     it('downgrades from the package cache when no repository has the version', async () => {
-      root.install([tool11]);
-      const cached = root.addToCache(tool09);
+      root().install([tool11]);
+      const cached = root().addToCache(tool09);
       const plan = syncPlan();
       plan.downgrade.push(planItem('tool', '1.1-1', '0.9-1', { source: 'cache' }));
 
-      const summary = await root.adapter().applyPlan(plan);
+      const summary = await root().adapter().applyPlan(plan);
 
       expect(summary.files).toEqual([cached]);
-      expect(root.query().get('tool')).toBe('0.9-1');
+      expect(root().query().get('tool')).toBe('0.9-1');
     });
 
     it('downgrades from the repository that offers the older version', async () => {
-      root.install([tool11]);
+      root().install([tool11]);
       const plan = syncPlan();
       plan.downgrade.push(planItem('tool', '1.1-1', '1.0-1', { repository: 'manjaro' }));
 
-      const summary = await root.adapter().applyPlan(plan);
+      const summary = await root().adapter().applyPlan(plan);
 
-      expect(summary.files).toEqual([`file://${root.repositoryDir('manjaro')}/tool-1.0-1-any.pkg.tar.gz`]);
-      expect(root.query().get('tool')).toBe('1.0-1');
+      expect(summary.files).toEqual([`file://${root().repositoryDir('manjaro')}/tool-1.0-1-any.pkg.tar.gz`]);
+      expect(root().query().get('tool')).toBe('1.0-1');
     });
 
     it('moves a library and its dependants together in ONE transaction', async () => {
-      root.install([libx2, app2], { asdeps: ['libx'] });
+      root().install([libx2, app2], { asdeps: ['libx'] });
       // Proof that the order matters: libx alone cannot go back while app 2.0 needs libx>=2.0.
       expect(() =>
-        root.pacman(['-U', '--', `file://${root.repositoryDir('manjaro')}/libx-1.0-1-any.pkg.tar.gz`]),
+        root().pacman(['-U', '--', `file://${root().repositoryDir('manjaro')}/libx-1.0-1-any.pkg.tar.gz`]),
       ).toThrow();
-      const transactionsBefore = root.transactionCount();
+      const transactionsBefore = root().transactionCount();
       const plan = syncPlan();
       plan.downgrade.push(
         planItem('app', '2.0-1', '1.0-1', { repository: 'manjaro' }),
         planItem('libx', '2.0-1', '1.0-1', { repository: 'manjaro', install_reason: 'dependency' }),
       );
 
-      await root.adapter().applyPlan(plan);
+      await root().adapter().applyPlan(plan);
 
-      expect(root.query()).toEqual(
+      expect(root().query()).toEqual(
         new Map([
           ['app', '1.0-1'],
           ['libx', '1.0-1'],
         ]),
       );
-      expect(root.transactionCount() - transactionsBefore).toBe(1);
-      expect([...root.query('-Qd').keys()]).toEqual(['libx']);
+      expect(root().transactionCount() - transactionsBefore).toBe(1);
+      expect([...root().query('-Qd').keys()]).toEqual(['libx']);
     });
 
     it('takes a version only the archive has from the configured archive', async () => {
       const archived = { name: 'tool', version: '0.5-1' };
-      root.addToArchive(archived);
+      root().addToArchive(archived);
       const plan = syncPlan();
       plan.install.push(planItem('tool', null, '0.5-1', { source: 'archive' }));
 
-      const summary = await root.adapter({ archiveUrl: `file://${root.archiveDir}` }).applyPlan(plan);
+      const summary = await root()
+        .adapter({ archiveUrl: `file://${root().archiveDir}` })
+        .applyPlan(plan);
 
-      expect(summary.files).toEqual([`file://${root.archiveDir}/packages/t/tool/tool-0.5-1-any.pkg.tar.zst`]);
-      expect(root.query().get('tool')).toBe('0.5-1');
+      expect(summary.files).toEqual([
+        `file://${root().archiveDir}/packages/t/tool/tool-0.5-1-any.pkg.tar.zst`,
+      ]);
+      expect(root().query().get('tool')).toBe('0.5-1');
     });
 
     it('removes in one pacman -R after the installs, and sets reasons the target has', async () => {
-      root.install([libx2, app2, tool10]);
+      root().install([libx2, app2, tool10]);
       const plan = syncPlan();
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1', { install_reason: 'dependency' }));
       plan.install.push(planItem('extra', null, '1:1.0-1', { install_reason: 'dependency' }));
       plan.remove.push({ package_name: 'app', version: '2.0-1' });
 
-      const summary = await root.adapter().applyPlan(plan);
+      const summary = await root().adapter().applyPlan(plan);
 
-      expect(root.query()).toEqual(
+      expect(root().query()).toEqual(
         new Map([
           ['extra', '1:1.0-1'],
           ['libx', '2.0-1'],
           ['tool', '1.1-1'],
         ]),
       );
-      expect([...root.query('-Qd').keys()]).toEqual(['extra', 'tool']);
-      expect([...root.query('-Qe').keys()]).toEqual(['libx']);
+      expect([...root().query('-Qd').keys()]).toEqual(['extra', 'tool']);
+      expect([...root().query('-Qe').keys()]).toEqual(['libx']);
       expect(summary).toMatchObject({ installed: 1, upgraded: 1, removed: 1 });
       expect(summary.outputTail.some((line) => line.startsWith('removing app'))).toBe(true);
     });
 
     it('fails a removal that would break a dependant as MISSING_DEPENDENCY, removing nothing', async () => {
-      root.install([libx2, app2]);
+      root().install([libx2, app2]);
       const plan = syncPlan();
       plan.remove.push({ package_name: 'libx', version: '2.0-1' });
-      const error = await failureOf(root.adapter().applyPlan(plan));
+      const error = await failureOf(root().adapter().applyPlan(plan));
       expect(error.code).toBe('MISSING_DEPENDENCY');
       expect(error.outputTail.join('\n')).toContain('required by app');
-      expect(root.query()).toEqual(
+      expect(root().query()).toEqual(
         new Map([
           ['app', '2.0-1'],
           ['libx', '2.0-1'],
@@ -301,7 +303,7 @@ describe('PacmanAdapter against the real pacman', () => {
     });
 
     it('refuses a plan with unavailable packages unless told to accept them', async () => {
-      root.install([tool10]);
+      root().install([tool10]);
       const plan = syncPlan();
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1'));
       plan.unavailable.push({
@@ -311,54 +313,54 @@ describe('PacmanAdapter against the real pacman', () => {
         available_versions: ['2.0-1'],
       });
 
-      const error = await failureOf(root.adapter().applyPlan(plan));
+      const error = await failureOf(root().adapter().applyPlan(plan));
       expect(error.code).toBe('PLAN_UNAVAILABLE');
       expect(error.message).toContain('libx 9.0-1');
-      expect(root.query()).toEqual(new Map([['tool', '1.0-1']]));
+      expect(root().query()).toEqual(new Map([['tool', '1.0-1']]));
 
-      await root.adapter().applyPlan(plan, { acceptUnavailable: true });
-      expect(root.query()).toEqual(new Map([['tool', '1.1-1']]));
+      await root().adapter().applyPlan(plan, { acceptUnavailable: true });
+      expect(root().query()).toEqual(new Map([['tool', '1.1-1']]));
     });
 
     it('fails with NOT_FOUND, changing nothing, when no source has a version', async () => {
-      root.install([tool10]);
+      root().install([tool10]);
       const plan = syncPlan();
       plan.upgrade.push(planItem('tool', '1.0-1', '7.0-1'));
       plan.install.push(planItem('extra', null, '1:1.0-1'));
 
-      const error = await failureOf(root.adapter().applyPlan(plan));
+      const error = await failureOf(root().adapter().applyPlan(plan));
 
       expect(error.code).toBe('NOT_FOUND');
       expect(error.message).toContain('tool 7.0-1');
-      expect(root.query()).toEqual(new Map([['tool', '1.0-1']]));
+      expect(root().query()).toEqual(new Map([['tool', '1.0-1']]));
     });
 
     it('fails with LOCK_HELD when another pacman holds the lock, changing nothing', async () => {
-      root.install([tool10]);
-      writeFileSync(join(root.dbpath, 'db.lck'), '');
+      root().install([tool10]);
+      writeFileSync(join(root().dbpath, 'db.lck'), '');
       const plan = syncPlan();
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1'));
 
-      const error = await failureOf(root.adapter().applyPlan(plan));
+      const error = await failureOf(root().adapter().applyPlan(plan));
 
       expect(error.code).toBe('LOCK_HELD');
       expect(error.outputTail.join('\n')).toContain('unable to lock database');
-      expect(root.query()).toEqual(new Map([['tool', '1.0-1']]));
+      expect(root().query()).toEqual(new Map([['tool', '1.0-1']]));
     });
 
     it('applies nothing of a transaction that fails on a file conflict', async () => {
-      root.install([libx2, tool10, { name: 'clash', version: '1.0-1', files: ['usr/share/common/data'] }]);
-      const before = root.query();
+      root().install([libx2, tool10, { name: 'clash', version: '1.0-1', files: ['usr/share/common/data'] }]);
+      const before = root().query();
       const plan = syncPlan();
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1'));
       plan.downgrade.push(planItem('libx', '2.0-1', '1.0-1'));
       plan.install.push(planItem('other', null, '1.0-1'));
 
-      const error = await failureOf(root.adapter().applyPlan(plan));
+      const error = await failureOf(root().adapter().applyPlan(plan));
 
       expect(error.code).toBe('CONFLICTING_FILES');
       expect(error.outputTail.some((line) => line.includes('exists in filesystem'))).toBe(true);
-      expect(root.query()).toEqual(before);
+      expect(root().query()).toEqual(before);
     });
 
     it('leaves signature checks to pacman: unsigned packages where signatures are required are SIGNATURE', async () => {
@@ -385,28 +387,28 @@ describe('PacmanAdapter against the real pacman', () => {
     it('classifies a dependency nothing satisfies as MISSING_DEPENDENCY', async () => {
       const plan = syncPlan();
       plan.install.push(planItem('needy', null, '1.0-1'));
-      const error = await failureOf(root.adapter().applyPlan(plan));
+      const error = await failureOf(root().adapter().applyPlan(plan));
       expect(error.code).toBe('MISSING_DEPENDENCY');
-      expect(root.query()).toEqual(new Map());
+      expect(root().query()).toEqual(new Map());
     });
 
     it('classifies a file the server no longer has as DOWNLOAD', async () => {
-      const adapter = root.adapter();
+      const adapter = root().adapter();
       await adapter.readRepositories();
-      rmSync(join(root.repositoryDir('arch'), 'tool-1.1-1-any.pkg.tar.gz'));
+      rmSync(join(root().repositoryDir('arch'), 'tool-1.1-1-any.pkg.tar.gz'));
       const plan = syncPlan();
       plan.install.push(planItem('tool', null, '1.1-1'));
 
       const error = await failureOf(adapter.applyPlan(plan));
 
       expect(error.code).toBe('DOWNLOAD');
-      expect(root.query()).toEqual(new Map());
+      expect(root().query()).toEqual(new Map());
     });
 
     it('reports a missing pacman binary clearly', async () => {
       const plan = syncPlan();
       plan.install.push(planItem('tool', null, '1.1-1'));
-      const error = await failureOf(root.adapter({ command: '/nonexistent/pacman' }).readInstalledState());
+      const error = await failureOf(root().adapter({ command: '/nonexistent/pacman' }).readInstalledState());
       expect(error.code).toBe('PACMAN_MISSING');
       expect(error.message).toContain('/nonexistent/pacman');
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { SyncPlan } from '@pacman-sync/shared';
 
-import { requirePacmanTools, TestRoot } from '../../../test/support/pacman-fixture';
+import { useTestRoot } from '../../../test/support/pacman-fixture';
 import { REPOSITORIES, tool10 } from '../../../test/support/packages';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
@@ -27,22 +27,19 @@ const HOSTILE_NAMES = [
 const HOSTILE_VERSIONS = ['1.0-1 --root=/', '--1.0-1', '1.0', '../../1-1', '1-1\n', '1/2-1', 'a:1.0-1', ''];
 
 describe('a compromised server cannot put arguments on pacman command line', () => {
-  let root: TestRoot;
+  // Nothing here may change the root, so one root serves every case.
+  const root = useTestRoot({ repositories: REPOSITORIES });
   let record: string;
   let fakePacman: string;
 
-  // Nothing here may change the root, so one root serves every case.
   beforeAll(() => {
-    requirePacmanTools();
-    root = TestRoot.create({ repositories: REPOSITORIES });
-    record = join(root.base, 'argv.log');
-    fakePacman = join(root.base, 'fake-pacman');
+    record = join(root().base, 'argv.log');
+    fakePacman = join(root().base, 'fake-pacman');
     // A stand-in pacman that only writes down how it was called.
     writeFileSync(fakePacman, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${record}'\necho '---' >> '${record}'\n`);
     chmodSync(fakePacman, 0o755);
   });
   beforeEach(() => rmSync(record, { force: true }));
-  afterAll(() => root.destroy());
 
   const cases: Array<[string, SyncPlan]> = [
     ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
@@ -79,7 +76,7 @@ describe('a compromised server cannot put arguments on pacman command line', () 
 
   it.each(cases)('rejects %s before starting any program', async (_label, hostile) => {
     const runner = new RecordingRunner();
-    const adapter = root.adapter({ command: fakePacman }, { runner });
+    const adapter = root().adapter({ command: fakePacman }, { runner });
 
     await expect(adapter.applyPlan(hostile, { acceptUnavailable: true })).rejects.toThrow(UnsafeTargetError);
 
@@ -88,9 +85,9 @@ describe('a compromised server cannot put arguments on pacman command line', () 
   });
 
   it('does start the stand-in for a valid plan, with -- before the targets (the spy works)', async () => {
-    root.install([tool10]);
+    root().install([tool10]);
     const runner = new RecordingRunner();
-    const adapter = root.adapter({ command: fakePacman }, { runner });
+    const adapter = root().adapter({ command: fakePacman }, { runner });
 
     await adapter.applyPlan(
       syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { from_version: '1.0-1' })] }),
@@ -105,9 +102,9 @@ describe('a compromised server cannot put arguments on pacman command line', () 
       '-U',
       '--noconfirm',
       '--',
-      `file://${root.repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
+      `file://${root().repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
     ]);
-    expect(upgrade).toContain(`--root=${root.root}`);
+    expect(upgrade).toContain(`--root=${root().root}`);
     const reason = invocations.find((argv) => argv.includes('-D'))!;
     expect(reason.slice(reason.indexOf('-D'))).toEqual(['-D', '--asexplicit', '--', 'tool']);
     expect(runner.calls.every((call) => call.program !== 'sh' && call.program !== '/bin/sh')).toBe(true);
