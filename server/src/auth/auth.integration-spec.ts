@@ -275,6 +275,29 @@ describe(`rate limits, CORS and first start on ${testEngine()}`, () => {
     }
   });
 
+  it('TRUST_PROXY decides whether X-Forwarded-For names the client (audit log and rate limits)', async () => {
+    for (const [trustProxy, expected] of [
+      ['false', '127.0.0.1'],
+      ['127.0.0.1', '203.0.113.9'],
+    ] as const) {
+      const t = await startTestApp({ TRUST_PROXY: trustProxy });
+      try {
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+          payload: JSON.stringify({ username: 'admin', password: 'wrong-password-here' }),
+          remoteAddress: '127.0.0.1',
+        });
+        expect(response.statusCode).toBe(401);
+        const entry = (await t.http.get('/api/audit?action=login&outcome=failure').expect(200)).body.items[0];
+        expect({ trustProxy, address: entry.source_address }).toEqual({ trustProxy, address: expected });
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
   it('answers CORS only for the configured origins', async () => {
     const t = await startTestApp({ CORS_ORIGINS: 'https://console.example.org' });
     try {
