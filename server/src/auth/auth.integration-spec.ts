@@ -275,7 +275,7 @@ describe(`rate limits, CORS and first start on ${testEngine()}`, () => {
     }
   });
 
-  it('TRUST_PROXY decides whether X-Forwarded-For names the client (audit log and rate limits)', async () => {
+  it('TRUST_PROXY decides whether X-Forwarded-For is the client address (as the audit log records it)', async () => {
     for (const [trustProxy, expected] of [
       ['false', '127.0.0.1'],
       ['127.0.0.1', '203.0.113.9'],
