@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { PlanItem, SyncPlan } from '@pacman-sync/shared';
-
 import { DEFAULT_PACMAN_CONFIG } from '../src/core/config/client-config';
 import { PacmanAdapter } from '../src/core/pacman/pacman-adapter';
 import { buildPackage, PackageSpec, requirePacmanTools, TestRoot } from '../test/support/pacman-fixture';
+import { planItem, syncPlan } from '../test/support/plans';
 import { generateLargeRoot, PACKAGES } from './large-root';
 
 const run = promisify(execFile);
@@ -139,23 +138,9 @@ async function planBench(): Promise<Row[]> {
       roots.push(one);
       const many = TestRoot.create({ repositories: [{ name: 'arch', packages: specs }] });
       roots.push(many);
-      const plan: SyncPlan = {
-        install: specs.map((spec): PlanItem => ({
-          package_name: spec.name,
-          from_version: null,
-          to_version: spec.version,
-          wanted_version: spec.version,
-          install_reason: 'explicit',
-          source: 'repository',
-          repository: 'arch',
-        })),
-        upgrade: [],
-        downgrade: [],
-        remove: [],
-        unavailable: [],
-        substituted: [],
-        kept_extra: [],
-      };
+      const plan = syncPlan({
+        install: specs.map((spec) => planItem(spec.name, null, spec.version, { repository: 'arch' })),
+      });
       const adapter = one.adapter();
       await adapter.readRepositories(); // both sides start with fresh databases
       together.push(await time(() => adapter.applyPlan(plan)));

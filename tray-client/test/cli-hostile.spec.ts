@@ -6,9 +6,11 @@ import { join } from 'node:path';
 
 import type { PlanItem, SyncPlan } from '@pacman-sync/shared';
 
+import type { Operation } from '../src/api/api-types';
 import { ProcessRunner, SpawnProcessRunner } from '../src/core/pacman/process-runner';
 import { TestClient } from './support/cli-harness';
 import { HttpTestServer, json, reply } from './support/http-test-server';
+import { serverOperation } from './support/operations';
 import { ARCH_REPO, libx1 } from './support/packages';
 import { useTestRoot } from './support/pacman-fixture';
 import { syncPlan } from './support/plans';
@@ -85,22 +87,13 @@ describe('the CLI against a hostile server', () => {
   });
 
   const noPending = reply(200, { items: [], total: 0, limit: 10, offset: 0 });
-  const operation = (plan: unknown, status = 'pending') => ({
-    id: OPERATION_ID,
-    pool_id: null,
-    endpoint_id: ENDPOINT_ID,
-    operation_type: 'sync',
-    status,
-    details: { requested_by: 'auto_sync', plan },
-    before_state_id: null,
-    after_state_id: null,
-    target_state_id: null,
-    error: null,
-    created_at: new Date().toISOString(),
-    claimed_at: null,
-    updated_at: new Date().toISOString(),
-    completed_at: null,
-  });
+  const operation = (plan: unknown, status: Operation['status'] = 'pending') =>
+    serverOperation({
+      id: OPERATION_ID,
+      endpoint_id: ENDPOINT_ID,
+      status,
+      details: { requested_by: 'auto_sync', plan },
+    });
 
   it.each(HOSTILE)('sync refuses a plan with %s before pacman runs (exit 3)', async (_case, plan) => {
     server.answer(noPending, reply(200, { endpoint_id: ENDPOINT_ID, kind: 'sync', plan }));

@@ -13,6 +13,7 @@ import { MENU_ITEMS, STATE_PRESENTATION, TRAY_TITLE } from '../src/tray/tray-vie
 import { HttpTestServer, json, RecordedRequest } from './support/http-test-server';
 import { FakeEndpoint } from './support/http-tray-backend';
 import { NotificationServer } from './support/notification-server';
+import { serverOperation } from './support/operations';
 import { planItem, syncPlan } from './support/plans';
 import { requireTrayTestSession, StatusNotifierHost, TrayItem } from './support/status-notifier-host';
 import { TrayProcess } from './support/tray-process';
@@ -39,23 +40,7 @@ function fleetOperation(
   status: Operation['status'],
   details: { requested_by: string; plan?: SyncPlan; result?: { summary: string } },
 ): Operation {
-  const now = new Date().toISOString();
-  return {
-    id,
-    pool_id: null,
-    endpoint_id: ENDPOINT_ID,
-    operation_type: type,
-    status,
-    details,
-    before_state_id: null,
-    after_state_id: null,
-    target_state_id: null,
-    error: null,
-    created_at: now,
-    claimed_at: null,
-    updated_at: now,
-    completed_at: null,
-  };
+  return serverOperation({ id, endpoint_id: ENDPOINT_ID, operation_type: type, status, details });
 }
 
 /** The little fleet server the test double of the core talks to. */
@@ -218,17 +203,8 @@ describe('the tray under a real StatusNotifier host', () => {
     const labels = (await item.menu())
       .filter((entry) => entry.type !== 'separator')
       .map((entry) => entry.label);
-    expect(labels).toEqual([
-      'In sync: matches the pool target',
-      'Sync now',
-      'Set as latest',
-      'Revert',
-      'Show details',
-      'Open console',
-      'Settings',
-      'Quit',
-    ]);
-    expect(labels.slice(1)).toEqual(MENU_ITEMS.map((entry) => entry.label));
+    // tray-view.spec.ts pins MENU_ITEMS to DESIGN.md §8; here the panel must show exactly those.
+    expect(labels).toEqual(['In sync: matches the pool target', ...MENU_ITEMS.map((entry) => entry.label)]);
     // In sync: nothing to sync, everything else available.
     expect((await item.entry('Sync now')).enabled).toBe(false);
     expect((await item.entry('Set as latest')).enabled).toBe(true);

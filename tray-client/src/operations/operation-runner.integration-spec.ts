@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { planSync, SystemState } from '@pacman-sync/shared';
 
 import { HttpTestServer, json, RecordedRequest } from '../../test/support/http-test-server';
+import { serverOperation } from '../../test/support/operations';
 import { TestRoot, useTestRoot } from '../../test/support/pacman-fixture';
 import { app2, libx2, REPOSITORIES, tool10 } from '../../test/support/packages';
 import { planItem, syncPlan } from '../../test/support/plans';
@@ -20,23 +21,7 @@ import { UnsafePlanError } from './plan-validation';
 const ENDPOINT_ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 function pendingOperation(id: string, plan: unknown): Operation {
-  const now = new Date().toISOString();
-  return {
-    id,
-    pool_id: null,
-    endpoint_id: ENDPOINT_ID,
-    operation_type: 'sync',
-    status: 'pending',
-    details: { plan, requested_by: 'test' },
-    before_state_id: null,
-    after_state_id: null,
-    target_state_id: null,
-    error: null,
-    created_at: now,
-    claimed_at: null,
-    updated_at: now,
-    completed_at: null,
-  };
+  return serverOperation({ id, endpoint_id: ENDPOINT_ID, details: { plan, requested_by: 'test' } });
 }
 
 /**
