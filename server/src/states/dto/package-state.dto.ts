@@ -4,7 +4,14 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Matches, Max, MaxLength, 
 
 import { IsPackageName, IsPackageVersion } from '../../common/validators';
 
-const INSTALL_REASONS: InstallReason[] = ['explicit', 'dependency'];
+// Shared with the single-pass validator of report package lists (package-state-list.validator.ts), which
+// must enforce exactly what these decorators declare.
+export const INSTALL_REASONS: InstallReason[] = ['explicit', 'dependency'];
+export const PACKAGE_REPOSITORY_MAX_LENGTH = 128;
+export const PACKAGE_REPOSITORY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+export const PACKAGE_REPOSITORY_MESSAGE = 'repository must be a repository name or "local"';
+export const MAX_DEPENDENCIES = 2000;
+export const DEPENDENCY_MAX_LENGTH = 512;
 
 /** One installed package in a report or a snapshot. */
 export class PackageStateDto {
@@ -20,8 +27,8 @@ export class PackageStateDto {
 
   @ApiProperty({ example: 'core', description: 'Sync repository, or `local` for foreign packages' })
   @IsString()
-  @MaxLength(128)
-  @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, { message: 'repository must be a repository name or "local"' })
+  @MaxLength(PACKAGE_REPOSITORY_MAX_LENGTH)
+  @Matches(PACKAGE_REPOSITORY_PATTERN, { message: PACKAGE_REPOSITORY_MESSAGE })
   repository!: string;
 
   @ApiProperty({ minimum: 0, description: 'Bytes' })
@@ -30,11 +37,15 @@ export class PackageStateDto {
   @Max(Number.MAX_SAFE_INTEGER)
   installed_size!: number;
 
-  @ApiProperty({ type: [String], maxItems: 2000, description: 'Dependency expressions as pacman lists them' })
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_DEPENDENCIES,
+    description: 'Dependency expressions as pacman lists them',
+  })
   @IsArray()
-  @ArrayMaxSize(2000)
+  @ArrayMaxSize(MAX_DEPENDENCIES)
   @IsString({ each: true })
-  @MaxLength(512, { each: true })
+  @MaxLength(DEPENDENCY_MAX_LENGTH, { each: true })
   dependencies!: string[];
 
   @ApiProperty({ enum: INSTALL_REASONS, enumName: 'InstallReason' })

@@ -1,17 +1,11 @@
 import { SYNC_STATUSES, type SyncStatus } from '@pacman-sync/shared';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  Matches,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+
+import { BulkValidatedList } from '../../common/validation';
 
 import { IsArchitecture, IsContentHash } from '../../common/validators';
+import { packageStateListErrors } from '../package-state-list.validator';
 import { PackageStateDto } from './package-state.dto';
 
 export const MAX_PACKAGES_PER_STATE = 50000;
@@ -59,9 +53,7 @@ export class StateReportDto {
   })
   @ValidateIf(isFullReport)
   @IsArray()
-  @ArrayMaxSize(MAX_PACKAGES_PER_STATE)
-  @ValidateNested({ each: true })
-  @Type(() => PackageStateDto)
+  @BulkValidatedList(packageStateListErrors(MAX_PACKAGES_PER_STATE))
   packages?: PackageStateDto[];
 }
 
