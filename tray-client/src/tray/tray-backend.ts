@@ -1,5 +1,5 @@
 // What the GTK tray needs from the client's core. The tray only draws this and forwards clicks to it
-// (CONVENTIONS.md #11); the CLI/daemon side implements it on the API client and the sync runner, so
+// (CONVENTIONS.md #11); the CLI/daemon side implements it on the API client and the operation runner, so
 // every behaviour behind a menu item is tested once, without a display.
 import { OperationStatus, OperationType, SyncPlan, SyncStatus } from '@pacman-sync/shared';
 
