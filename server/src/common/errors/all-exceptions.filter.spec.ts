@@ -6,6 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 
 import { AllExceptionsFilter, isDatabaseUnavailable } from './all-exceptions.filter';
 import { ApiException } from './api.exception';
@@ -114,6 +115,10 @@ describe('isDatabaseUnavailable', () => {
     [{ driverError: { code: 'SQLITE_BUSY' } }, true],
     [new Error('Connection terminated unexpectedly'), true],
     [new TypeError('The database connection is not open'), true],
+    [new QueryRunnerAlreadyReleasedError(), true],
+    [{ code: '57014' }, true],
+    [new Error('Query read timeout'), true],
+    [new Error('timeout exceeded when trying to connect'), true],
     [{ code: '23505' }, false],
     [new Error('syntax error at or near "FROM"'), false],
     [null, false],

@@ -54,7 +54,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof candidate.code === 'string') {
     if (UNAVAILABLE_ERROR_CODES.has(candidate.code) || candidate.code.startsWith('08')) return true;
   }
-  if (candidate.name === 'ConnectionIsNotSetError' || candidate.name === 'CannotExecuteNotConnectedError') {
+  if (
+    candidate.name === 'ConnectionIsNotSetError' ||
+    candidate.name === 'CannotExecuteNotConnectedError' ||
+    // TypeORM releases a transaction's query runner when its connection fails (PostgreSQL restarted); the
+    // transaction's next statement then finds it released. The write did not happen: 503, not a bug.
+    candidate.name === 'QueryRunnerAlreadyReleasedError'
+  ) {
     return true;
   }
   if (
