@@ -19,6 +19,8 @@ interface PoolTarget {
   target: SystemState | null;
 }
 
+const TARGET_CACHE_ENTRIES = 32;
+
 function asSystemState(state: PackageStateEntity | null | undefined): SystemState | null {
   if (!state) return null;
   return {
@@ -34,6 +36,8 @@ function asSystemState(state: PackageStateEntity | null | undefined): SystemStat
  */
 @Injectable()
 export class EndpointStatusService {
+  private readonly targetStates = new Map<string, SystemState>();
+
   constructor(
     @InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>,
     @InjectRepository(Pool) private readonly pools: Repository<Pool>,
@@ -53,21 +57,39 @@ export class EndpointStatusService {
     if (poolId === null) return null;
     const pool = await this.pools.findOne({ where: { id: poolId }, select: { id: true, sync_policy: true } });
     if (!pool) return null;
-    const target = await this.states.findOne({ where: { pool_id: poolId, is_target: true } });
-    return { policy: pool.sync_policy, target: asSystemState(target) };
+    return { policy: pool.sync_policy, target: await this.loadTarget(pool.id) };
   }
 
-  /** Recomputes one endpoint; `poolTarget` lets a caller that already loaded it skip the query. */
-  async recompute(endpoint: Endpoint, poolTarget?: PoolTarget | null, now = new Date()): Promise<SyncStatus> {
+  /** The pool's current target, its packages parsed once per snapshot (see loadTargetState). */
+  async loadTarget(poolId: string): Promise<SystemState | null> {
+    const target = await this.states.findOne({
+      where: { pool_id: poolId, is_target: true },
+      select: { id: true },
+    });
+    return target ? this.loadTargetState(target.id) : null;
+  }
+
+  /**
+   * Recomputes one endpoint; `poolTarget` lets a caller that already loaded it skip the query, and
+   * `latest` is the endpoint's latest snapshot when the caller has it in hand (it just stored it).
+   */
+  async recompute(
+    endpoint: Endpoint,
+    poolTarget?: PoolTarget | null,
+    now = new Date(),
+    latest?: SystemState,
+  ): Promise<SyncStatus> {
     let status: SyncStatus;
     if (isOffline(endpoint.last_seen, now, endpoint.report_interval)) {
       status = 'offline';
     } else {
       const context = poolTarget !== undefined ? poolTarget : await this.loadPoolTarget(endpoint.pool_id);
-      const latest = endpoint.latest_state_id
-        ? await this.states.findOne({ where: { id: endpoint.latest_state_id } })
-        : null;
-      status = context ? computeSyncStatus(asSystemState(latest), context.target, context.policy) : 'unknown';
+      const latestState =
+        latest ??
+        (endpoint.latest_state_id
+          ? asSystemState(await this.states.findOne({ where: { id: endpoint.latest_state_id } }))
+          : null);
+      status = context ? computeSyncStatus(latestState, context.target, context.policy) : 'unknown';
     }
     await this.setStatus(endpoint, status);
     return status;
@@ -77,6 +99,29 @@ export class EndpointStatusService {
     const poolTarget = await this.loadPoolTarget(poolId);
     const members = await this.endpoints.find({ where: { pool_id: poolId } });
     for (const endpoint of members) await this.recompute(endpoint, poolTarget);
+  }
+
+  /**
+   * A target's packages, parsed once per snapshot id: every changed report of a pool compares against
+   * the same target, and re-reading its JSON each time was a fifth of a report's cost. Keyed by the
+   * snapshot's id, whose packages never change after insert, so the cache is right on every instance
+   * whichever snapshot is the target now; a few entries cover the pools reporting at once.
+   */
+  private async loadTargetState(stateId: string): Promise<SystemState | null> {
+    const cached = this.targetStates.get(stateId);
+    if (cached) {
+      // Map order is insertion order: re-inserting keeps the most recently used last.
+      this.targetStates.delete(stateId);
+      this.targetStates.set(stateId, cached);
+      return cached;
+    }
+    const state = asSystemState(await this.states.findOne({ where: { id: stateId } }));
+    if (!state) return null;
+    this.targetStates.set(stateId, state);
+    if (this.targetStates.size > TARGET_CACHE_ENTRIES) {
+      this.targetStates.delete(this.targetStates.keys().next().value!);
+    }
+    return state;
   }
 
   /** Marks endpoints offline that stopped reporting; the maintenance job calls it periodically. */

@@ -104,28 +104,28 @@ export class StatesService {
     }
     if (latest && latest.content_hash === contentHash) return this.recordUnchanged(endpoint, latest.id, now);
 
-    const snapshot = await this.states.save(
-      this.states.create({
-        pool_id: endpoint.pool_id,
-        endpoint_id: endpoint.id,
-        state_data: state.packages,
-        content_hash: contentHash,
-        pacman_version: state.pacman_version,
-        architecture: state.architecture,
-        package_count: state.packages.length,
-        is_target: false,
-        set_at: null,
-        set_by: null,
-        created_at: now,
-      }),
-    );
-    await this.endpointRows.update({ id: endpoint.id }, { latest_state_id: snapshot.id, last_seen: now });
-    endpoint.latest_state_id = snapshot.id;
+    // insert(), not save(): save() deep-merges and diffs the 1,500 packages it was just given.
+    const inserted = await this.states.insert({
+      pool_id: endpoint.pool_id,
+      endpoint_id: endpoint.id,
+      state_data: state.packages,
+      content_hash: contentHash,
+      pacman_version: state.pacman_version,
+      architecture: state.architecture,
+      package_count: state.packages.length,
+      is_target: false,
+      set_at: null,
+      set_by: null,
+      created_at: now,
+    });
+    const snapshotId = inserted.identifiers[0].id as string;
+    await this.endpointRows.update({ id: endpoint.id }, { latest_state_id: snapshotId, last_seen: now });
+    endpoint.latest_state_id = snapshotId;
     endpoint.last_seen = now;
-    await this.linkCompletedOperations(endpoint.id, snapshot.id);
-    const syncStatus = await this.status.recompute(endpoint, undefined, now);
+    await this.linkCompletedOperations(endpoint.id, snapshotId);
+    const syncStatus = await this.status.recompute(endpoint, undefined, now, state);
     if (this.config.autoCleanupOldStates) await this.cleanupEndpoint(endpoint.id);
-    return { known: true, changed: true, state_id: snapshot.id, sync_status: syncStatus };
+    return { known: true, changed: true, state_id: snapshotId, sync_status: syncStatus };
   }
 
   /**
