@@ -14,10 +14,10 @@ import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { Endpoint } from '../endpoints/endpoint.entity';
+import { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { EventsService } from '../events/events.service';
 import { Pool } from '../pools/pool.entity';
-import { PackageStateEntity } from '../states/package-state.entity';
 import {
   CompatibilityAnalysisDto,
   CompatibilityAnalysisPageDto,
@@ -49,8 +49,8 @@ export class RepositoriesService {
     private readonly analyses: Repository<RepositoryAnalysisEntity>,
     @InjectRepository(Endpoint) private readonly endpointRows: Repository<Endpoint>,
     @InjectRepository(Pool) private readonly pools: Repository<Pool>,
-    @InjectRepository(PackageStateEntity) private readonly states: Repository<PackageStateEntity>,
     private readonly endpoints: EndpointsService,
+    private readonly status: EndpointStatusService,
     private readonly events: EventsService,
   ) {}
 
@@ -180,9 +180,9 @@ export class RepositoriesService {
 
   async analyze(poolId: string): Promise<CompatibilityAnalysisDto> {
     this.requireAnalysisEnabled();
-    const pool = await this.pools.findOne({ where: { id: poolId } });
+    const pool = await this.pools.findOne({ where: { id: poolId }, select: { id: true, sync_policy: true } });
     if (!pool) throw ApiException.notFound('Pool', poolId);
-    const target = await this.states.findOne({ where: { pool_id: poolId, is_target: true } });
+    const target = await this.status.loadTarget(poolId);
     if (!target) {
       throw ApiException.conflict(`Pool ${poolId} has no target yet: set one with set-latest first`, {
         pool_id: poolId,
@@ -194,18 +194,9 @@ export class RepositoriesService {
     });
     const sets = await this.repositorySets(members);
     const now = new Date();
-    const result = analyzePool(
-      poolId,
-      {
-        pacman_version: target.pacman_version,
-        architecture: target.architecture,
-        packages: target.state_data,
-      },
-      sets,
-      pool.sync_policy,
-      now,
-    );
-    await this.analyses.save({ pool_id: poolId, result, last_analyzed: now });
+    const result = analyzePool(poolId, target, sets, pool.sync_policy, now);
+    // upsert, not save(): save() first loads the previous result and deep-compares it with this one.
+    await this.analyses.upsert({ pool_id: poolId, result, last_analyzed: now }, ['pool_id']);
     this.events.publish('repositories.analyzed', {
       pool_id: poolId,
       common: result.common_packages.length,
@@ -231,32 +222,61 @@ export class RepositoriesService {
   ): Promise<RepositorySet[]> {
     const byHash = new Map<string, string[]>();
     for (const member of members) {
-      byHash.set(member.repositories_hash!, [...(byHash.get(member.repositories_hash!) ?? []), member.id]);
+      const endpointIds = byHash.get(member.repositories_hash!);
+      if (endpointIds) endpointIds.push(member.id);
+      else byHash.set(member.repositories_hash!, [member.id]);
     }
-    const sets: RepositorySet[] = [];
-    for (const endpointIds of byHash.values()) {
-      // Endpoints with the same hash have the same repositories: load one of them.
-      const rows = await this.repositories.find({
-        where: { endpoint_id: endpointIds[0] },
-        order: { position: 'ASC' },
-      });
-      const contents = await this.loadContents(rows.map((row) => row.content_hash));
-      sets.push({
-        endpoint_ids: endpointIds,
-        repositories: rows.map((row) => ({
+    // Endpoints with the same hash have the same repositories: one of them stands for its set.
+    const representatives = [...byHash.values()].map((endpointIds) => endpointIds[0]);
+    const rows =
+      representatives.length === 0
+        ? []
+        : await this.repositories.find({
+            where: { endpoint_id: In(representatives) },
+            select: {
+              endpoint_id: true,
+              repo_name: true,
+              repo_url: true,
+              content_hash: true,
+              position: true,
+            },
+            order: { position: 'ASC' },
+          });
+    const contents = await this.loadContents(rows.map((row) => row.content_hash));
+    return [...byHash.values()].map((endpointIds) => ({
+      endpoint_ids: endpointIds,
+      repositories: rows
+        .filter((row) => row.endpoint_id === endpointIds[0])
+        .map((row) => ({
           repo_name: row.repo_name,
           repo_url: row.repo_url ?? '',
           packages: contents.get(row.content_hash) ?? [],
         })),
-      });
-    }
-    return sets;
+    }));
   }
 
+  /**
+   * Package lists by content hash, each parsed once however many sets share it. A raw query: TypeORM's
+   * hydration of 15,000-package rows cost more than the analysis itself.
+   */
   private async loadContents(hashes: string[]): Promise<Map<string, RepositoryReport['packages']>> {
-    if (hashes.length === 0) return new Map();
-    const rows = await this.contents.find({ where: { content_hash: In([...new Set(hashes)]) } });
-    return new Map(rows.map((row) => [row.content_hash, row.packages]));
+    const distinct = [...new Set(hashes)];
+    if (distinct.length === 0) return new Map();
+    const isPostgres = this.dataSource.options.type === 'postgres';
+    const placeholders = distinct.map((_, index) => (isPostgres ? `$${index + 1}` : '?')).join(', ');
+    const rows = (await this.dataSource.query(
+      `SELECT content_hash, packages FROM repository_contents WHERE content_hash IN (${placeholders})`,
+      distinct,
+    )) as Array<{ content_hash: string; packages: string | RepositoryReport['packages'] }>;
+    // PostgreSQL's driver parses jsonb itself; SQLite hands back the text.
+    return new Map(
+      rows.map((row) => [
+        row.content_hash,
+        typeof row.packages === 'string'
+          ? (JSON.parse(row.packages) as RepositoryReport['packages'])
+          : row.packages,
+      ]),
+    );
   }
 
   private requireAnalysisEnabled(): void {
