@@ -254,7 +254,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     backend.onOperationFinished((operation) => finished.push(`${operation.type} ${operation.status}`));
     const details = await backend.details();
     expect(details.endpointName).toBe('client-c');
-    expect(details.poolName).toBeNull(); // an endpoint token may not read its pool
+    expect(details.poolName).toBe('lab'); // an endpoint token may read its own pool
     // C has only the Manjaro repository: the new target's clash is nowhere for it (left as it is, newest).
     expect(details.plan?.unavailable.map((item) => item.package_name)).toEqual(['clash']);
     expect(details.operations[0]).toMatchObject({ type: 'sync', status: 'pending' });

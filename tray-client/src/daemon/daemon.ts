@@ -192,7 +192,7 @@ export class Daemon {
       return (await this.options.api.getPool(poolId)).sync_policy?.auto_sync === true;
     } catch (error) {
       if (error instanceof ServerUnreachableError) throw error;
-      // An endpoint token may not read its pool; operations from auto_sync say so themselves.
+      // A server that denies an endpoint its pool leaves this to operations from auto_sync, which say so.
       return false;
     }
   }
