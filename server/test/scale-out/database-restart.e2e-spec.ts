@@ -32,16 +32,37 @@ interface Outcome {
   errorShapeOk?: boolean;
 }
 
-/** `pg_ctl restart` of the e2e cluster (fast mode: sessions are terminated, as a package upgrade does). */
-async function restartPostgres(): Promise<void> {
+/** pg_ctl on the e2e cluster, as the cluster's owner. */
+async function pgCtl(...args: string[]): Promise<void> {
   const dir = process.env.TEST_PG_DIR!;
-  const binDir = process.env.TEST_PG_BIN_DIR!;
-  const pgCtl = path.join(binDir, 'pg_ctl');
+  const binary = path.join(process.env.TEST_PG_BIN_DIR!, 'pg_ctl');
   // -l: without a log file the new postmaster would keep this process's pipes open, and execFile never return.
-  const args = ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'log'), '-m', 'fast', '-w', 'restart'];
-  if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', pgCtl, ...args]);
-  else await run(pgCtl, args);
+  const full = ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'log'), '-w', ...args];
+  if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', binary, ...full]);
+  else await run(binary, full);
 }
+
+/**
+ * Two outages: `pg_ctl restart` (fast mode: sessions terminated, as a package upgrade does; down for a few
+ * hundred ms), then a stop, one second down, and a start — long enough that every health probe schedule
+ * sees it.
+ */
+const OUTAGES: { name: string; cause: () => Promise<void> }[] = [
+  { name: 'pg_ctl restart', cause: () => pgCtl('-m', 'fast', 'restart') },
+  {
+    name: 'stop, 1 s down, start',
+    cause: async () => {
+      // `start` does not reuse the running server's options as `restart` does: take them from postmaster.opts.
+      const opts = fs.readFileSync(path.join(process.env.TEST_PG_DIR!, 'data', 'postmaster.opts'), 'utf8');
+      const words = [...opts.matchAll(/"([^"]*)"/g)].map((match) => match[1]);
+      const dataIndex = words.indexOf('-D');
+      if (dataIndex >= 0) words.splice(dataIndex, 2);
+      await pgCtl('-m', 'fast', 'stop');
+      await sleep(1000);
+      await pgCtl('-o', words.join(' '), 'start');
+    },
+  },
+];
 
 // Steady state reports on two instances while PostgreSQL restarts: every acknowledged report must be in
 // the database, every other answer a prompt 503 UNAVAILABLE in the error shape, /api/health not ready during
@@ -130,18 +151,20 @@ describe('PostgreSQL restart under load, two instances', () => {
     };
     const load = [...endpoints.map((_endpoint, index) => worker(index)), healthPoller(0), healthPoller(1)];
 
-    await sleep(1500);
-    const restartBegan = Date.now();
-    await restartPostgres();
-    const restartEnded = Date.now();
-    if (process.env.E2E_DEBUG)
-      process.stdout.write(`restarted in ${restartEnded - restartBegan} ms, outcomes ${outcomes.length}\n`);
-    // Keep the load on until both instances have acknowledged reports again for a while.
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const recent = outcomes.filter((outcome) => outcome.at > restartEnded + 1000 && outcome.status === 200);
-      if (recent.length >= 20) break;
-      await sleep(100);
+    const phases: { name: string; began: number; ended: number }[] = [];
+    for (const outage of OUTAGES) {
+      await sleep(1500);
+      const began = Date.now();
+      await outage.cause();
+      const ended = Date.now();
+      phases.push({ name: outage.name, began, ended });
+      // Keep the load on until the instances have acknowledged reports again for a while.
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const recent = outcomes.filter((outcome) => outcome.at > ended + 1000 && outcome.status === 200);
+        if (recent.length >= 20) break;
+        await sleep(100);
+      }
     }
     await sleep(1000);
     stop = true;
@@ -219,16 +242,7 @@ describe('PostgreSQL restart under load, two instances', () => {
       ws.close();
     }
 
-    // Recovery: from the restart command to the first acknowledged report after the last refusal.
-    const lastRefusal = Math.max(
-      restartBegan,
-      ...unavailable.map((outcome) => outcome.at + outcome.latencyMs),
-    );
-    const firstOkAfter = Math.min(
-      ...outcomes
-        .filter((outcome) => outcome.status === 200 && outcome.at >= lastRefusal)
-        .map((outcome) => outcome.at + outcome.latencyMs),
-    );
+    // Recovery per outage: from its start to the first acknowledged report after its last refusal.
     const healthDown = health.filter((probe) => probe.status !== 200);
     const figures = {
       requests: outcomes.length,
@@ -236,10 +250,29 @@ describe('PostgreSQL restart under load, two instances', () => {
       unavailable_503: unavailable.length,
       other: outcomes.length - acknowledged.length - unavailable.length,
       slowest_request_ms: slowest,
-      pg_ctl_restart_ms: restartEnded - restartBegan,
-      health_not_ready_probes: healthDown.length,
-      recovery_ms: firstOkAfter - restartBegan,
       acknowledged_missing: acknowledged.length - stored,
+      outages: phases.map((phase, index) => {
+        const until = phases[index + 1]?.began ?? Number.MAX_SAFE_INTEGER;
+        const inPhase = (at: number) => at >= phase.began && at < until;
+        // By answer time: a request sent just before the outage is refused during it.
+        const refusals = unavailable.filter((outcome) => inPhase(outcome.at + outcome.latencyMs));
+        const lastRefusal = Math.max(
+          phase.began,
+          ...refusals.map((outcome) => outcome.at + outcome.latencyMs),
+        );
+        const firstOk = Math.min(
+          ...outcomes
+            .filter((outcome) => outcome.status === 200 && outcome.at >= lastRefusal)
+            .map((outcome) => outcome.at + outcome.latencyMs),
+        );
+        return {
+          outage: phase.name,
+          pg_ctl_ms: phase.ended - phase.began,
+          unavailable_503: refusals.length,
+          health_not_ready_probes: healthDown.filter((probe) => inPhase(probe.at)).length,
+          recovery_ms: firstOk - phase.began,
+        };
+      }),
     };
     process.stdout.write(`deployment fault figures: ${JSON.stringify(figures)}\n`);
     const outDir = path.join(REPO_ROOT, 'test-output');
