@@ -57,6 +57,22 @@ export class AuditService {
     return this.record({ actor: actorOf(principal), role: principal.role, sourceAddress, ...entry });
   }
 
+  /**
+   * For changes no request made: the maintenance job failing a stale operation, auto_sync creating syncs.
+   * Calls made over the API are written by AuditInterceptor and need nothing from their services.
+   */
+  recordSystem(action: string, target: string | null, details: Record<string, unknown> | null = null) {
+    return this.record({
+      actor: 'system',
+      role: 'system',
+      sourceAddress: null,
+      action,
+      target,
+      outcome: 'success',
+      details,
+    });
+  }
+
   async list(query: ListAuditQueryDto): Promise<AuditPageDto> {
     const builder = this.entries.createQueryBuilder('entry');
     if (query.actor !== undefined) builder.andWhere('entry.actor = :actor', { actor: query.actor });
