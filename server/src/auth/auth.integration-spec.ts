@@ -230,6 +230,14 @@ describe(`authentication on ${testEngine()}`, () => {
     const untilNow = (await t.http.get(`/api/audit?until=${new Date(Date.now() + 60_000).toISOString()}`))
       .body;
     expect(untilNow.total).toBeGreaterThan(5);
+    const firstAdmin = (await t.http.get('/api/audit?actor=system&action=createFirstAdmin').expect(200)).body;
+    expect(firstAdmin.items).toEqual([
+      expect.objectContaining({
+        role: 'system',
+        target: 'admin',
+        details: { password_source: 'ADMIN_PASSWORD' },
+      }),
+    ]);
     // A LIKE wildcard in the filter matches literally.
     expect((await t.http.get('/api/audit?target=%25').expect(200)).body.total).toBe(0);
   });

@@ -66,14 +66,8 @@ export class AuthService implements OnApplicationBootstrap {
       if (isUniqueViolation(error)) return;
       throw error;
     }
-    await this.audit.record({
-      actor: 'system',
-      role: 'system',
-      sourceAddress: null,
-      action: 'createFirstAdmin',
-      target: FIRST_ADMIN_USERNAME,
-      outcome: 'success',
-      details: { password_source: this.config.adminPassword ? 'ADMIN_PASSWORD' : 'generated' },
+    await this.audit.recordSystem('createFirstAdmin', FIRST_ADMIN_USERNAME, {
+      password_source: this.config.adminPassword ? 'ADMIN_PASSWORD' : 'generated',
     });
     if (this.config.adminPassword) {
       this.logger.log(
