@@ -31,6 +31,8 @@ export interface PgNotifyEventBusOptions {
   pingIntervalMs?: number;
   /** Events kept while disconnected, sent after reconnecting; beyond this the oldest are dropped. */
   maxPendingEvents?: number;
+  /** Shown in pg_stat_activity; defaults to {@link EVENTS_APPLICATION_NAME}. */
+  applicationName?: string;
   /** Called after a reconnect: events of other instances sent while disconnected were missed. */
   onReconnect?: () => void;
 }
@@ -119,7 +121,7 @@ export class PgNotifyEventBus implements EventBus, OnModuleInit, OnApplicationSh
     if (this.stopped) return;
     const config: ClientConfig = {
       connectionString: this.options.connectionString,
-      application_name: EVENTS_APPLICATION_NAME,
+      application_name: this.options.applicationName ?? EVENTS_APPLICATION_NAME,
       keepAlive: true,
       connectionTimeoutMillis: 5000,
       // A NOTIFY or ping that gets no answer means the connection is dead: fail it and reconnect.
@@ -256,9 +258,11 @@ export class PgNotifyEventBus implements EventBus, OnModuleInit, OnApplicationSh
       return null;
     }
     const partial = this.partials.get(piece.m) ?? {
-      pieces: new Array<string | undefined>(piece.n),
+      // Filled, not sparse: some() skips the holes of a sparse array and would call it complete.
+      pieces: Array.from({ length: piece.n }, (): string | undefined => undefined),
       expires: now + PARTIAL_TTL_MS,
     };
+    if (partial.pieces.length !== piece.n || typeof piece.b !== 'string') return null;
     partial.pieces[piece.i] = piece.b;
     this.partials.set(piece.m, partial);
     if (partial.pieces.some((entry) => entry === undefined)) return null;
