@@ -119,6 +119,15 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     this.connections.clear();
   }
 
+  /**
+   * Asks every client to reconnect (1012) because events may have been missed — the instance's LISTEN
+   * connection was down: a client reloads what it shows when it reconnects, so it cannot stay stale.
+   */
+  reconnectClients(): void {
+    for (const ws of this.connections.keys())
+      ws.close(CLOSE_SERVICE_RESTART, 'events interrupted; reconnect');
+  }
+
   stats(): EventsGatewayStats {
     return { connections: this.connections.size, ...this.counters };
   }

@@ -1,4 +1,5 @@
 import { Global, Logger, Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -13,7 +14,7 @@ const logger = new Logger('EventBus');
  * SQLite serves one instance, so events stay in the process. On PostgreSQL several instances may share the
  * database, so events also travel through LISTEN/NOTIFY to every instance's subscribers.
  */
-function createEventBus(config: AppConfig): EventBus {
+function createEventBus(config: AppConfig, moduleRef: ModuleRef): EventBus {
   if (config.databaseType !== 'postgresql' || config.databaseUrl === null) {
     return new LocalEventBus((error) => logger.error({ msg: 'event listener failed', err: error }));
   }
@@ -24,6 +25,8 @@ function createEventBus(config: AppConfig): EventBus {
       if (level === 'info') logger.log(entry);
       else logger[level](entry);
     },
+    // Other instances' events sent while the connection was down are lost to this instance's clients.
+    onReconnect: () => moduleRef.get(EventsGateway, { strict: false }).reconnectClients(),
   });
 }
 
@@ -35,7 +38,7 @@ function createEventBus(config: AppConfig): EventBus {
 @Global()
 @Module({
   providers: [
-    { provide: EVENT_BUS, useFactory: createEventBus, inject: [APP_CONFIG] },
+    { provide: EVENT_BUS, useFactory: createEventBus, inject: [APP_CONFIG, ModuleRef] },
     EventsService,
     EventsGateway,
   ],

@@ -112,6 +112,28 @@ describe('two server processes on one PostgreSQL', () => {
     }
   });
 
+  it('when an instance loses its LISTEN connection, its WebSocket clients are asked to reconnect (1012)', async () => {
+    const client = await listen(two, token);
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
+    await db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pacman-sync-events'",
+    );
+    expect(await closed).toBe(1012);
+    // The client reconnects and events flow again from the other instance.
+    const again = await listen(two, token);
+    try {
+      const { poolId, reference } = await seedPool(one.url, token, 'after-gap', 0);
+      await api(`${one.url}/api/endpoints/${reference.id}/set-latest`, { method: 'POST', token });
+      await waitFor(
+        () => again.events.find((e) => e.type === 'pool.target_changed' && e.data.pool_id === poolId),
+        5000,
+        'the event after the reconnect',
+      );
+    } finally {
+      again.ws.close();
+    }
+  });
+
   it('50 racing sync requests split across both instances create exactly one operation', async () => {
     const { reference, behind } = await seedPool(one.url, token, 'race', 1);
     expect(
