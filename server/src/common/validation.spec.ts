@@ -1,7 +1,7 @@
-import { ValidationError } from 'class-validator';
+import { IsArray, IsString, ValidationError } from 'class-validator';
 
 import { ApiException } from './errors/api.exception';
-import { createValidationPipe, flattenValidationErrors } from './validation';
+import { BulkValidatedList, createValidationPipe, flattenValidationErrors } from './validation';
 
 function error(
   property: string,
@@ -43,5 +43,53 @@ describe('createValidationPipe', () => {
     expect((thrown.details!.fields as unknown[]).length).toBe(100);
     expect(thrown.details!.truncated).toBe(true);
     expect(factory([error('x', { bad: 'x is bad' })]).message).toBe('Invalid request: x: x is bad');
+  });
+});
+
+class ListBodyDto {
+  @IsString()
+  name!: string;
+
+  @IsArray()
+  @BulkValidatedList((items, field) =>
+    items.flatMap((item, index) =>
+      typeof item === 'number' ? [] : [{ field: `${field}.${index}`, messages: ['must be a number'] }],
+    ),
+  )
+  items!: number[];
+}
+
+describe('the ValidationPipe with a @BulkValidatedList field', () => {
+  const pipe = createValidationPipe();
+  const metadata = { type: 'body' as const, metatype: ListBodyDto };
+
+  async function rejection(body: unknown): Promise<ApiException> {
+    const thrown = await pipe.transform(body, metadata).catch((caught: unknown) => caught);
+    expect(thrown).toBeInstanceOf(ApiException);
+    return thrown as ApiException;
+  }
+
+  it('gives back a DTO instance holding the very array it was sent', async () => {
+    const items = [1, 2, 3];
+    const result = (await pipe.transform({ name: 'a', items }, metadata)) as ListBodyDto;
+    expect(result).toBeInstanceOf(ListBodyDto);
+    expect(result.items).toBe(items);
+  });
+
+  it('reports class-validator failures and then the list validator ones in one error', async () => {
+    const error = await rejection({ name: 7, items: [1, 'x', null], extra: true });
+    expect(error.details!.fields).toEqual([
+      { field: 'extra', messages: ['property extra should not exist'] },
+      { field: 'name', messages: ['name must be a string'] },
+      { field: 'items.1', messages: ['must be a number'] },
+      { field: 'items.2', messages: ['must be a number'] },
+    ]);
+    const onlyList = await rejection({ name: 'a', items: ['x'] });
+    expect(onlyList.message).toBe('Invalid request: items.0: must be a number');
+  });
+
+  it('leaves a field that is not an array to class-validator', async () => {
+    const error = await rejection({ name: 'a', items: 'nope' });
+    expect(error.details!.fields).toEqual([{ field: 'items', messages: ['items must be an array'] }]);
   });
 });
