@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 /**
  * PostgreSQL advisory lock keys of the server, as (namespace, key) pairs so they cannot collide with
@@ -23,7 +23,10 @@ export async function runMigrationsExclusively(dataSource: DataSource): Promise<
   try {
     await runner.query('SELECT pg_advisory_lock($1, $2)', [ADVISORY_LOCK_NAMESPACE, MIGRATIONS_LOCK]);
     try {
-      await dataSource.runMigrations();
+      // On the session that holds the lock, so the lock and the migrations share its fate.
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = dataSource.options.migrationsTransactionMode ?? 'all';
+      await executor.executePendingMigrations();
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1, $2)', [ADVISORY_LOCK_NAMESPACE, MIGRATIONS_LOCK]);
     }

@@ -6,16 +6,29 @@ import { AppConfig } from '../config/config';
 import { runMigrationsExclusively } from './advisory-locks';
 import { buildDataSourceOptions } from './data-source-options';
 
-/** Connects, then migrates under the migrations lock (instances started together must not race). */
+/**
+ * Migrates under the migrations lock (instances started together must not race), on a DataSource of its
+ * own without the pool's request timeouts: building an index on a large table may take longer than any
+ * request should. Then connects the app's DataSource.
+ */
 async function initializeAndMigrate(options?: DataSourceOptions): Promise<DataSource> {
-  const dataSource = new DataSource({ ...options!, migrationsRun: false });
-  await dataSource.initialize();
+  const appOptions = { ...options!, migrationsRun: false } as DataSourceOptions;
+  const migrator = new DataSource(
+    appOptions.type === 'postgres'
+      ? {
+          ...appOptions,
+          extra: { ...appOptions.extra, max: 2, statement_timeout: 0, query_timeout: undefined },
+        }
+      : appOptions,
+  );
+  await migrator.initialize();
   try {
-    await runMigrationsExclusively(dataSource);
-  } catch (error) {
-    await dataSource.destroy().catch(() => undefined);
-    throw error;
+    await runMigrationsExclusively(migrator);
+  } finally {
+    await migrator.destroy();
   }
+  const dataSource = new DataSource(appOptions);
+  await dataSource.initialize();
   return dataSource;
 }
 
