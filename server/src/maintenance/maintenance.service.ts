@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { EndpointStatusService } from '../endpoints/endpoint-status.service';
@@ -42,6 +43,7 @@ export class MaintenanceService implements OnApplicationBootstrap, BeforeApplica
     private readonly operations: OperationsService,
     private readonly states: StatesService,
     private readonly repositories: RepositoriesService,
+    private readonly audit: AuditService,
     @InjectDataSource() dataSource: DataSource,
   ) {
     this.lock = new FleetLock(dataSource);
@@ -87,6 +89,13 @@ export class MaintenanceService implements OnApplicationBootstrap, BeforeApplica
     if (this.config.autoCleanupOldStates) {
       result.states_removed = await this.states.cleanupAll();
       result.contents_removed = await this.repositories.deleteOrphanContents();
+      // Timed-out operations are audited one by one where they fail (OperationsService.failTimedOut).
+      if (result.states_removed > 0 || result.contents_removed > 0) {
+        await this.audit.recordSystem('cleanupOldStates', null, {
+          states_removed: result.states_removed,
+          contents_removed: result.contents_removed,
+        });
+      }
     }
     if (Object.values(result).some((count) => count > 0)) this.logger.log({ msg: 'maintenance', ...result });
     return result;

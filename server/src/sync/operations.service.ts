@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, In, LessThan, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
+import { AuditService } from '../audit/audit.service';
 import { ApiException } from '../common/errors/api.exception';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -24,6 +25,7 @@ export class OperationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(SyncOperation) private readonly operations: Repository<SyncOperation>,
     private readonly events: EventsService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListOperationsQueryDto): Promise<OperationPageDto> {
@@ -91,19 +93,24 @@ export class OperationsService {
       where: { status: 'in_progress', claimed_at: LessThan(cutoff) },
       select: { id: true },
     });
+    const error = `Timed out: no result ${this.config.operationTimeoutSeconds} s after it was claimed`;
     let failed = 0;
     for (const { id } of stale) {
       const result = await this.operations.update(
         { id, status: 'in_progress', claimed_at: LessThan(cutoff) },
-        {
-          status: 'failed',
-          completed_at: now,
-          error: `Timed out: no result ${this.config.operationTimeoutSeconds} s after it was claimed`,
-        },
+        { status: 'failed', completed_at: now, error },
       );
       if (result.affected) {
         failed++;
-        this.publish(await this.findOrFail(id));
+        const operation = await this.findOrFail(id);
+        this.publish(operation);
+        await this.audit.recordSystem('timeoutOperation', `/api/operations/${id}`, {
+          operation_id: id,
+          endpoint_id: operation.endpoint_id,
+          operation_type: operation.operation_type,
+          claimed_at: operation.claimed_at?.toISOString() ?? null,
+          error,
+        });
       }
     }
     return failed;
