@@ -97,7 +97,7 @@ describe(`fleet flow on ${testEngine()}`, () => {
       endpoint_id: ids.A,
     });
     const target = await t.http.get(`/api/pools/${poolId}/target`).expect(200);
-    expect(target.body).toMatchObject({ is_target: true, set_by: 'api', package_count: PACKAGES });
+    expect(target.body).toMatchObject({ is_target: true, set_by: 'admin', package_count: PACKAGES });
     expect(target.body.content_hash).toBe(stateContentHash(stateA));
     expect((await t.http.get(`/api/pools/${poolId}`).expect(200)).body.target_state_id).toBe(target.body.id);
     expect(await statusOf('A')).toBe('in_sync');

@@ -1,7 +1,23 @@
-import type { SyncPolicy } from '@pacman-sync/shared';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { DEFAULT_SYNC_POLICY, type SyncPolicy } from '@pacman-sync/shared';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type ValueTransformer,
+} from 'typeorm';
 
 import { jsonColumn, timestampColumn } from '../database/column-types';
+
+/**
+ * Policies are stored as JSON, so one written before a policy key existed lacks it: such a pool reads the
+ * key's default (e.g. allow_endpoint_actions) without a migration rewriting every row.
+ */
+export const syncPolicyTransformer: ValueTransformer = {
+  from: (stored: Partial<SyncPolicy> | null): SyncPolicy => ({ ...DEFAULT_SYNC_POLICY, ...stored }),
+  to: (policy: SyncPolicy | undefined) => policy,
+};
 
 @Entity('pools')
 export class Pool {
@@ -14,7 +30,7 @@ export class Pool {
   @Column({ type: 'text', nullable: true })
   description!: string | null;
 
-  @Column(jsonColumn())
+  @Column(jsonColumn({ transformer: syncPolicyTransformer }))
   sync_policy!: SyncPolicy;
 
   @CreateDateColumn(timestampColumn())

@@ -25,6 +25,7 @@ function mergePolicy(base: SyncPolicy, input: SyncPolicyInputDto | undefined): S
     include_aur: input?.include_aur ?? base.include_aur,
     remove_extra: input?.remove_extra ?? base.remove_extra,
     conflict_resolution: input?.conflict_resolution ?? base.conflict_resolution,
+    allow_endpoint_actions: input?.allow_endpoint_actions ?? base.allow_endpoint_actions,
   };
 }
 

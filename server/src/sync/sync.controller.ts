@@ -2,6 +2,8 @@ import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { EndpointSelf, Roles } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { UuidParam } from '../common/uuid-param';
@@ -25,8 +27,8 @@ export class SyncController {
   })
   @ApiCreatedResponse({ type: OperationDto })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.SYNC_CONFLICT, ErrorCode.CONFLICT)
-  syncEndpoint(@UuidParam() id: string): Promise<OperationDto> {
-    return this.sync.sync(id);
+  syncEndpoint(@UuidParam() id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    return this.sync.sync(id, principal);
   }
 
   @Post(':id/set-latest')
@@ -39,8 +41,8 @@ export class SyncController {
   })
   @ApiOkResponse({ type: OperationDto })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.CONFLICT)
-  setLatest(@UuidParam() id: string): Promise<OperationDto> {
-    return this.sync.setLatest(id);
+  setLatest(@UuidParam() id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    return this.sync.setLatest(id, principal);
   }
 
   @Post(':id/revert')
@@ -51,8 +53,8 @@ export class SyncController {
   })
   @ApiCreatedResponse({ type: OperationDto })
   @ApiErrors(ErrorCode.NOT_FOUND, ErrorCode.SYNC_CONFLICT, ErrorCode.CONFLICT)
-  revertEndpoint(@UuidParam() id: string): Promise<OperationDto> {
-    return this.sync.revert(id);
+  revertEndpoint(@UuidParam() id: string, @CurrentPrincipal() principal: Principal): Promise<OperationDto> {
+    return this.sync.revert(id, principal);
   }
 
   @Get(':id/plan')

@@ -1,10 +1,11 @@
-import type { SystemState } from '@pacman-sync/shared';
+import { DEFAULT_SYNC_POLICY, type SyncPolicy, type SystemState } from '@pacman-sync/shared';
 import { DataSource } from 'typeorm';
 
 import { makeState, repositoriesOffering } from '../../test/support/fixtures';
 import { expectError, startTestApp, TestApp } from '../../test/support/test-app';
 import { testEngine } from '../../test/support/test-database';
 import { Endpoint } from '../endpoints/endpoint.entity';
+import { Pool } from '../pools/pool.entity';
 import { EventsService, ServerEvent } from '../events/events.service';
 import { MaintenanceService } from '../maintenance/maintenance.service';
 
@@ -159,6 +160,99 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     expect(created.items.map((op: { endpoint_id: string }) => op.endpoint_id)).toEqual([laggard]);
     expect(created.items[0].details.requested_by).toBe('auto_sync');
     expect((await t.http.get(`/api/endpoints/${twin}`).expect(200)).body.sync_status).toBe('in_sync');
+    // No request made that sync, so the audit log names the system as its actor.
+    const audited = (await t.http.get('/api/audit?action=autoSyncEndpoint').expect(200)).body.items;
+    const forPool = audited.filter(
+      (entry: { details: { pool_id: string } }) => entry.details.pool_id === poolId,
+    );
+    expect(forPool).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        role: 'system',
+        outcome: 'success',
+        target: `/api/endpoints/${laggard}/sync`,
+        details: expect.objectContaining({ operation_id: created.items[0].id, source_endpoint_id: source }),
+      }),
+    ]);
+  });
+
+  it('records who set the target and who asked for each operation', async () => {
+    const poolId = await pool('attributed');
+    const source = await endpoint('attr-source', poolId, reference);
+    const ci = await t.tokenFor('ci');
+    const ciName = (await t.as(ci).get('/api/auth/me').expect(200)).body.name as string;
+    const setLatest = (await t.as(ci).post(`/api/endpoints/${source}/set-latest`).expect(200)).body;
+    expect(setLatest.details.requested_by).toBe(`token:${ciName}`);
+    const target = (await t.http.get(`/api/pools/${poolId}/target`).expect(200)).body;
+    expect(target.set_by).toBe(`token:${ciName}`);
+    const history = (await t.http.get(`/api/pools/${poolId}/states`).expect(200)).body.items;
+    expect(history[0].set_by).toBe(`token:${ciName}`);
+
+    const worker = await endpoint('attr-worker', poolId, older, [reference, older]);
+    const operation = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    expect(operation.details.requested_by).toBe('admin');
+  });
+
+  it('lets an endpoint sync, set-latest or revert itself only while its pool allows it', async () => {
+    const poolId = await pool('self-service');
+    expect(
+      (await t.http.get(`/api/pools/${poolId}`).expect(200)).body.sync_policy.allow_endpoint_actions,
+    ).toBe(true);
+    const source = await endpoint('self-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const registered = (
+      await t.http
+        .post('/api/endpoints')
+        .send({ name: 'self', hostname: 'self', pool_id: poolId })
+        .expect(201)
+    ).body;
+    const self: string = registered.endpoint.id;
+    const own = t.as(registered.token);
+    await own.post(`/api/endpoints/${self}/state`).send(older).expect(200);
+    await own
+      .post(`/api/endpoints/${self}/repositories`)
+      .send({ repositories: repositoriesOffering(reference, older) })
+      .expect(200);
+
+    // Allowed (the default): the endpoint syncs itself and is named as the requester.
+    const sync = (await own.post(`/api/endpoints/${self}/sync`).expect(201)).body;
+    expect(sync.details.requested_by).toBe(`endpoint:${self}`);
+    await own.post(`/api/operations/${sync.id}/claim`).expect(200);
+    await own.post(`/api/operations/${sync.id}/complete`).send({}).expect(200);
+    await own.post(`/api/endpoints/${self}/state`).send(reference).expect(200);
+
+    await t.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { allow_endpoint_actions: false } })
+      .expect(200);
+    for (const action of ['sync', 'set-latest', 'revert']) {
+      const error = expectError(await own.post(`/api/endpoints/${self}/${action}`), 403, 'FORBIDDEN');
+      expect(error.message).toContain('allow_endpoint_actions');
+      expect(error.details).toMatchObject({ pool_id: poolId, endpoint_id: self, action });
+    }
+    const refused = (await t.http.get(`/api/operations?endpoint_id=${self}&status=pending`).expect(200)).body;
+    expect(refused.total).toBe(0);
+    // Administrators and CI still act on the endpoint.
+    const ci = await t.tokenFor('ci');
+    await t.as(ci).post(`/api/endpoints/${self}/set-latest`).expect(200);
+    await t.http.post(`/api/endpoints/${self}/revert`).expect(201);
+
+    // A policy stored before the setting existed reads as the default, without a migration.
+    const pools = t.app.get(DataSource).getRepository(Pool);
+    const { allow_endpoint_actions: _absent, ...olderPolicy } = DEFAULT_SYNC_POLICY;
+    await pools.update({ id: poolId }, { sync_policy: olderPolicy as SyncPolicy });
+    const raw = await pools.query(
+      testEngine() === 'postgres'
+        ? 'SELECT sync_policy FROM pools WHERE id = $1'
+        : 'SELECT sync_policy FROM pools WHERE id = ?',
+      [poolId],
+    );
+    expect(JSON.stringify(raw[0].sync_policy)).not.toContain('allow_endpoint_actions');
+    const stored = (await t.http.get(`/api/pools/${poolId}`).expect(200)).body.sync_policy;
+    expect(stored).toMatchObject({ allow_endpoint_actions: true, conflict_resolution: 'manual' });
+    expect((await own.post(`/api/endpoints/${self}/set-latest`).expect(200)).body.details.requested_by).toBe(
+      `endpoint:${self}`,
+    );
   });
 
   it('recomputes statuses when the policy changes and when the pool goes away', async () => {
@@ -239,6 +333,14 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     expect(ran.timed_out).toBe(1);
     const timedOut = (await t.http.get(`/api/operations/${operation.id}`).expect(200)).body;
     expect(timedOut).toMatchObject({ status: 'failed', error: expect.stringContaining('Timed out') });
+    const timeoutAudit = (await t.http.get('/api/audit?action=timeoutOperation').expect(200)).body.items;
+    expect(timeoutAudit).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        target: `/api/operations/${operation.id}`,
+        details: expect.objectContaining({ operation_id: operation.id, endpoint_id: worker }),
+      }),
+    ]);
 
     // Seen 16 minutes ago with a 300 s interval: offline, on read and after the job.
     const rows = t.app.get(DataSource).getRepository(Endpoint);
@@ -277,5 +379,22 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     expect(left.items.map((s: { id: string }) => s.id)).toEqual([reported[4], reported[3]]);
     const sourceStates = (await t.http.get(`/api/endpoints/${source}/states`).expect(200)).body;
     expect(sourceStates.items.some((s: { is_target: boolean }) => s.is_target)).toBe(true);
+
+    // A repository report replaced by another leaves its contents unreferenced: the job drops and audits them.
+    for (const epoch of [777, 778]) {
+      await t.http
+        .post(`/api/endpoints/${churn}/repositories`)
+        .send({
+          repositories: repositoriesOffering(makeState(10, { version: (_name, base) => `${epoch}.${base}` })),
+        })
+        .expect(200);
+    }
+    const cleaned = await maintenance.runOnce();
+    expect(cleaned.contents_removed).toBeGreaterThan(0);
+    const cleanupAudit = (await t.http.get('/api/audit?action=cleanupOldStates').expect(200)).body.items;
+    expect(cleanupAudit[0]).toMatchObject({
+      actor: 'system',
+      details: { states_removed: cleaned.states_removed, contents_removed: cleaned.contents_removed },
+    });
   });
 });

@@ -9,8 +9,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 
+import { AuditService } from '../audit/audit.service';
+import { actorOf, type Principal } from '../auth/principal';
 import { isUniqueViolation } from '../common/database-errors';
 import { ApiException } from '../common/errors/api.exception';
+import { ErrorCode } from '../common/errors/error-code';
 import { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { Endpoint } from '../endpoints/endpoint.entity';
 import { EndpointsService } from '../endpoints/endpoints.service';
@@ -41,8 +44,10 @@ function asSystemState(state: PackageStateEntity): SystemState {
   };
 }
 
-/** Requests by a user or token are attributed once auth lands; until then everything is `api`. */
-const API_ACTOR = 'api';
+/** Who asked for an operation the server created by itself; the client keys on this exact value. */
+const AUTO_SYNC_ACTOR = 'auto_sync';
+
+type EndpointAction = 'sync' | 'set-latest' | 'revert';
 
 /** Sync, set-latest and revert (DESIGN.md §3 "Target", "Sync plan", "Operations", "Revert"). */
 @Injectable()
@@ -60,6 +65,7 @@ export class SyncService {
     private readonly repositories: RepositoriesService,
     private readonly operations: OperationsService,
     private readonly events: EventsService,
+    private readonly audit: AuditService,
   ) {}
 
   async plan(endpointId: string, kind: PlanKind): Promise<EndpointPlanDto> {
@@ -75,19 +81,23 @@ export class SyncService {
     };
   }
 
-  async sync(endpointId: string, requestedBy = API_ACTOR): Promise<OperationDto> {
+  async sync(endpointId: string, principal: Principal): Promise<OperationDto> {
     const endpoint = await this.endpoints.findOrFail(endpointId);
-    return this.createOperation('sync', await this.planSync(endpoint), requestedBy);
+    await this.assertEndpointMayAct(endpoint, principal, 'sync');
+    return this.createOperation('sync', await this.planSync(endpoint), actorOf(principal));
   }
 
-  async revert(endpointId: string, requestedBy = API_ACTOR): Promise<OperationDto> {
+  async revert(endpointId: string, principal: Principal): Promise<OperationDto> {
     const endpoint = await this.endpoints.findOrFail(endpointId);
-    return this.createOperation('revert', await this.planRevert(endpoint), requestedBy);
+    await this.assertEndpointMayAct(endpoint, principal, 'revert');
+    return this.createOperation('revert', await this.planRevert(endpoint), actorOf(principal));
   }
 
   /** Makes the endpoint's latest snapshot its pool's target; logged as a completed set_latest operation. */
-  async setLatest(endpointId: string, requestedBy = API_ACTOR): Promise<OperationDto> {
+  async setLatest(endpointId: string, principal: Principal): Promise<OperationDto> {
     const endpoint = await this.endpoints.findOrFail(endpointId);
+    await this.assertEndpointMayAct(endpoint, principal, 'set-latest');
+    const requestedBy = actorOf(principal);
     if (!endpoint.pool_id) {
       throw ApiException.conflict(`Endpoint ${endpoint.id} is in no pool: assign it to one first`, {
         endpoint_id: endpoint.id,
@@ -173,6 +183,30 @@ export class SyncService {
     return toOperationDto(operation);
   }
 
+  /**
+   * DESIGN.md §5: an endpoint acts on itself only "if the pool allows" (sync_policy.allow_endpoint_actions).
+   * The access declaration has already limited an endpoint token to its own endpoint.
+   */
+  private async assertEndpointMayAct(
+    endpoint: Endpoint,
+    principal: Principal,
+    action: EndpointAction,
+  ): Promise<void> {
+    if (principal.kind !== 'endpoint' || !endpoint.pool_id) return;
+    const pool = await this.pools.findOne({
+      where: { id: endpoint.pool_id },
+      select: { id: true, sync_policy: true },
+    });
+    if (pool && !pool.sync_policy.allow_endpoint_actions) {
+      throw new ApiException(
+        ErrorCode.FORBIDDEN,
+        `Pool ${pool.id} does not let its endpoints ${action} themselves (sync_policy.allow_endpoint_actions ` +
+          'is false): ask an administrator, or use the console or a CI token',
+        { pool_id: pool.id, endpoint_id: endpoint.id, action },
+      );
+    }
+  }
+
   /** auto_sync: a sync operation for every other endpoint of the pool that is not in sync already. */
   private async autoSync(poolId: string, sourceEndpointId: string): Promise<void> {
     const pool = await this.pools.findOne({ where: { id: poolId } });
@@ -181,7 +215,13 @@ export class SyncService {
     for (const endpoint of others) {
       if (endpoint.id === sourceEndpointId || endpoint.sync_status === 'in_sync') continue;
       try {
-        await this.createOperation('sync', await this.planSync(endpoint), 'auto_sync');
+        const operation = await this.createOperation('sync', await this.planSync(endpoint), AUTO_SYNC_ACTOR);
+        await this.audit.recordSystem('autoSyncEndpoint', `/api/endpoints/${endpoint.id}/sync`, {
+          operation_id: operation.id,
+          pool_id: poolId,
+          target_state_id: operation.target_state_id,
+          source_endpoint_id: sourceEndpointId,
+        });
       } catch (error) {
         // One endpoint that cannot sync now (busy, conflicts, nothing reported) must not stop the others.
         if (!(error instanceof ApiException)) throw error;

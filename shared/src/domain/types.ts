@@ -46,6 +46,12 @@ export interface SyncPolicy {
   /** Whether packages the target lacks are removed (default: kept and only reported). */
   remove_extra: boolean;
   conflict_resolution: ConflictResolution;
+  /**
+   * Whether an endpoint may sync, set-latest or revert itself (DESIGN.md §5 "if the pool allows"). On by
+   * default, so the tray and CLI work out of the box; an administrator turns it off to keep such changes
+   * to the console and CI.
+   */
+  allow_endpoint_actions: boolean;
 }
 
 export const DEFAULT_SYNC_POLICY: Readonly<SyncPolicy> = Object.freeze({
@@ -54,6 +60,7 @@ export const DEFAULT_SYNC_POLICY: Readonly<SyncPolicy> = Object.freeze({
   include_aur: false,
   remove_extra: false,
   conflict_resolution: 'manual',
+  allow_endpoint_actions: true,
 });
 
 export interface PackagePool {

@@ -89,6 +89,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
         include_aur: false,
         remove_extra: true,
         conflict_resolution: 'manual' as const,
+        allow_endpoint_actions: true,
       };
       const plan = planSync(current, wanted, policy, offer);
       expect(plan.unavailable).toEqual([]);

@@ -63,10 +63,20 @@ describe('SyncPolicyEditorComponent', () => {
     const saved: SyncPolicy[] = [];
     fixture.componentInstance.save.subscribe((policy) => saved.push(policy));
     element.querySelector<HTMLInputElement>('input[name=auto_sync]')!.click();
+    const allowEndpointActions = element.querySelector<HTMLInputElement>(
+      'input[name=allow_endpoint_actions]',
+    )!;
+    expect(allowEndpointActions.checked).toBe(true);
+    allowEndpointActions.click();
     await fixture.whenStable();
     element.querySelector('form')!.dispatchEvent(new Event('submit'));
     expect(saved).toEqual([
-      { ...DEFAULT_SYNC_POLICY, auto_sync: true, exclude_packages: ['linux*', 'nvidia*'] },
+      {
+        ...DEFAULT_SYNC_POLICY,
+        auto_sync: true,
+        allow_endpoint_actions: false,
+        exclude_packages: ['linux*', 'nvidia*'],
+      },
     ]);
   });
 

@@ -79,6 +79,15 @@ export function parsePatterns(text: string): string[] {
             />
             Remove packages the target does not have</label
           >
+          <label
+            ><input
+              type="checkbox"
+              name="allow_endpoint_actions"
+              [ngModel]="allowEndpointActions()"
+              (ngModelChange)="allowEndpointActions.set($event)"
+            />
+            Let endpoints sync, set-latest and revert themselves (tray and CLI)</label
+          >
         </div>
         <label for="conflict">Conflict resolution</label>
         <select id="conflict" name="conflict" [ngModel]="conflict()" (ngModelChange)="conflict.set($event)">
@@ -139,6 +148,7 @@ export class SyncPolicyEditorComponent {
   protected readonly autoSync = signal(false);
   protected readonly includeAur = signal(false);
   protected readonly removeExtra = signal(false);
+  protected readonly allowEndpointActions = signal(true);
   protected readonly conflict = signal<ConflictResolution>('manual');
   protected readonly exclusionText = signal('');
 
@@ -152,6 +162,7 @@ export class SyncPolicyEditorComponent {
       this.autoSync.set(policy.auto_sync);
       this.includeAur.set(policy.include_aur);
       this.removeExtra.set(policy.remove_extra);
+      this.allowEndpointActions.set(policy.allow_endpoint_actions);
       this.conflict.set(policy.conflict_resolution);
       this.exclusionText.set(policy.exclude_packages.join('\n'));
     });
@@ -163,6 +174,7 @@ export class SyncPolicyEditorComponent {
       auto_sync: this.autoSync(),
       include_aur: this.includeAur(),
       remove_extra: this.removeExtra(),
+      allow_endpoint_actions: this.allowEndpointActions(),
       conflict_resolution: this.conflict(),
       exclude_packages: this.patterns(),
     });

@@ -26,6 +26,13 @@ export class SyncPolicyDto {
 
   @ApiProperty({ enum: CONFLICT_RESOLUTIONS, enumName: 'ConflictResolution' })
   conflict_resolution!: ConflictResolution;
+
+  @ApiProperty({
+    description:
+      'Whether an endpoint may sync, set-latest or revert itself with its own token (default true); ' +
+      'false leaves those to admins and CI (403 FORBIDDEN for the endpoint)',
+  })
+  allow_endpoint_actions!: boolean;
 }
 
 /** Policy fields in a request; omitted ones keep their current (or default) value. */
@@ -56,4 +63,9 @@ export class SyncPolicyInputDto {
   @IsOptional()
   @IsIn(CONFLICT_RESOLUTIONS)
   conflict_resolution?: ConflictResolution;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  allow_endpoint_actions?: boolean;
 }
