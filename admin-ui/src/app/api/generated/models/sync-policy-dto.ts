@@ -5,6 +5,11 @@ import { ConflictResolution } from '../models/conflict-resolution';
 export interface SyncPolicyDto {
 
   /**
+   * Whether an endpoint may sync, set-latest or revert itself with its own token (default true); false leaves those to admins and CI (403 FORBIDDEN for the endpoint)
+   */
+  allow_endpoint_actions: boolean;
+
+  /**
    * Create sync operations for every other endpoint when the target changes
    */
   auto_sync: boolean;

@@ -3,6 +3,7 @@
 
 import { ConflictResolution } from '../models/conflict-resolution';
 export interface SyncPolicyInputDto {
+  allow_endpoint_actions?: boolean;
   auto_sync?: boolean;
   conflict_resolution?: ConflictResolution;
   exclude_packages?: Array<string>;
