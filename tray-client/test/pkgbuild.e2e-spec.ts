@@ -101,7 +101,11 @@ function copyCheckout(target: string): void {
 /** A private copy of this user's npm cache, so the builder installs from it (npm ci --prefer-offline). */
 function copyNpmCache(target: string): void {
   mkdirSync(target, { recursive: true });
-  const cache = execFileSync('npm', ['config', 'get', 'cache']).toString().trim();
+  // Under `npm test -w …` npm exports npm_config_workspace*, and `npm config` refuses to run with them.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_config_workspace')),
+  );
+  const cache = execFileSync('npm', ['config', 'get', 'cache'], { cwd: '/', env }).toString().trim();
   if (existsSync(join(cache, '_cacache'))) execFileSync('cp', ['-R', join(cache, '_cacache'), target]);
 }
 
