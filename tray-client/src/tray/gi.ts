@@ -51,6 +51,7 @@ export interface GtkWindow extends GtkContainer {
   getAllocatedWidth(): number;
   getAllocatedHeight(): number;
   isVisible(): boolean;
+  queueDraw(): void;
 }
 
 export interface GtkMessageDialog extends GtkWindow {
@@ -104,6 +105,8 @@ export interface NotifyModule {
 }
 
 export interface GdkPixbuf {
+  /** The raw pixel bytes (rows padded to the rowstride). */
+  getPixels(): number[];
   savev(path: string, type: string, keys: string[], values: string[]): boolean;
 }
 
