@@ -51,7 +51,6 @@ export interface GtkWindow extends GtkContainer {
   getAllocatedWidth(): number;
   getAllocatedHeight(): number;
   isVisible(): boolean;
-  queueDraw(): void;
 }
 
 export interface GtkMessageDialog extends GtkWindow {
@@ -105,8 +104,6 @@ export interface NotifyModule {
 }
 
 export interface GdkPixbuf {
-  /** The raw pixel bytes (rows padded to the rowstride). */
-  getPixels(): number[];
   savev(path: string, type: string, keys: string[], values: string[]): boolean;
 }
 

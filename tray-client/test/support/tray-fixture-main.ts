@@ -8,15 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import {
-  GdkPixbuf,
-  GtkContainer,
-  GtkLabel,
-  GtkMessageDialog,
-  GtkWidget,
-  GtkWindow,
-  loadGtk,
-} from '../../src/tray/gi';
+import { GtkContainer, GtkLabel, GtkMessageDialog, GtkWidget, GtkWindow, loadGtk } from '../../src/tray/gi';
 import { TrayState } from '../../src/tray/tray-backend';
 import { runTray } from '../../src/tray/tray-app';
 import { HttpTrayBackendDouble } from './http-tray-backend';
@@ -61,38 +53,22 @@ async function waitForWindow(title: string): Promise<GtkWindow> {
 
 const REFRESH_STATES: TrayState[] = ['in_sync', 'behind', 'syncing', 'ahead', 'diverged', 'offline', 'error'];
 
-/** More than a handful of distinct byte values: something was drawn, not one flat colour. */
-function isPainted(pixbuf: GdkPixbuf | null): boolean {
-  if (!pixbuf) return false;
-  const seen = new Set<number>();
-  for (const byte of pixbuf.getPixels()) {
-    seen.add(byte);
-    if (seen.size > 8) return true;
-  }
-  return false;
-}
-
 async function handle(command: Command, backend: HttpTrayBackendDouble, quit: () => void): Promise<void> {
   switch (command.cmd) {
     case 'screenshot': {
       const window = await waitForWindow(command.title);
+      // Let GTK lay out and paint the rows that arrived with the window.
+      await sleep(500);
       const { Gdk } = loadGtk();
       const gdkWindow = window.getWindow();
       if (!gdkWindow) throw new Error('the window is not realized');
-      // A window can be mapped before it is painted (Xvfb hands back black pixels until then), so grab
-      // until the pixels show more than one colour, asking GTK to redraw between tries.
-      let pixbuf: GdkPixbuf | null = null;
-      for (let attempt = 0; attempt < 40 && !isPainted(pixbuf); attempt++) {
-        window.queueDraw();
-        await sleep(attempt === 0 ? 500 : 250);
-        pixbuf = Gdk.pixbufGetFromWindow(
-          gdkWindow,
-          0,
-          0,
-          window.getAllocatedWidth(),
-          window.getAllocatedHeight(),
-        );
-      }
+      const pixbuf = Gdk.pixbufGetFromWindow(
+        gdkWindow,
+        0,
+        0,
+        window.getAllocatedWidth(),
+        window.getAllocatedHeight(),
+      );
       if (!pixbuf) throw new Error('GDK returned no pixels for the window');
       mkdirSync(dirname(command.path), { recursive: true });
       pixbuf.savev(command.path, 'png', [], []);
@@ -100,7 +76,6 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
         path: command.path,
         width: window.getAllocatedWidth(),
         height: window.getAllocatedHeight(),
-        painted: isPainted(pixbuf),
       });
     }
     case 'dialog': {

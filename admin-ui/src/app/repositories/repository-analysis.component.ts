@@ -13,11 +13,6 @@ import { PoolStore } from '../pools/pool.store';
 type Tab = 'common' | 'excluded' | 'conflicts';
 const SHOWN = 300;
 
-/** All three tabs filter by package name and cap the rows the same way, so the rule lives here once. */
-function shownMatches<T>(items: readonly T[] | undefined, nameOf: (item: T) => string, needle: string): T[] {
-  return (items ?? []).filter((item) => nameOf(item).toLowerCase().includes(needle)).slice(0, SHOWN);
-}
-
 @Component({
   selector: 'ps-repository-analysis',
   imports: [DatePipe, FormsModule],
@@ -192,13 +187,19 @@ export class RepositoryAnalysisComponent implements OnInit {
 
   private readonly needle = computed(() => this.filter().trim().toLowerCase());
   protected readonly common = computed(() =>
-    shownMatches(this.analysis()?.common_packages, (pkg) => pkg.name, this.needle()),
+    (this.analysis()?.common_packages ?? [])
+      .filter((pkg) => pkg.name.toLowerCase().includes(this.needle()))
+      .slice(0, SHOWN),
   );
   protected readonly excluded = computed(() =>
-    shownMatches(this.analysis()?.excluded_packages, (pkg) => pkg.package_name, this.needle()),
+    (this.analysis()?.excluded_packages ?? [])
+      .filter((pkg) => pkg.package_name.toLowerCase().includes(this.needle()))
+      .slice(0, SHOWN),
   );
   protected readonly conflicts = computed(() =>
-    shownMatches(this.analysis()?.conflicts, (conflict) => conflict.package_name, this.needle()),
+    (this.analysis()?.conflicts ?? [])
+      .filter((pkg) => pkg.package_name.toLowerCase().includes(this.needle()))
+      .slice(0, SHOWN),
   );
 
   constructor() {
