@@ -1,24 +1,19 @@
 import {
-  DEFAULT_SYNC_POLICY,
   FOREIGN_REPOSITORY,
   type PackageState,
   type RepositoryReport,
   type RepositorySet,
-  type SyncPolicy,
-  type SystemState,
 } from '../domain/types';
 import {
   generateArchState,
   generateRepositories,
   newerVersion,
   olderVersion,
+  policy,
+  state,
 } from '../state/arch-fixtures.test-util';
 import { analyzePool } from './analysis';
 
-const policy = (overrides: Partial<SyncPolicy> = {}): SyncPolicy => ({
-  ...DEFAULT_SYNC_POLICY,
-  ...overrides,
-});
 const pkg = (package_name: string, version: string, repository = 'extra'): PackageState => ({
   package_name,
   version,
@@ -26,11 +21,6 @@ const pkg = (package_name: string, version: string, repository = 'extra'): Packa
   installed_size: 1,
   dependencies: [],
   install_reason: 'explicit',
-});
-const state = (...packages: PackageState[]): SystemState => ({
-  pacman_version: '6.1.0',
-  architecture: 'x86_64',
-  packages,
 });
 const repo = (repo_name: string, ...packages: Array<[string, string, string?]>): RepositoryReport => ({
   repo_name,

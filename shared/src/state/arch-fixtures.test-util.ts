@@ -3,11 +3,41 @@
 // and dependencies. Everything is derived from a seed, so a failing test can be reproduced exactly.
 
 import {
+  DEFAULT_SYNC_POLICY,
   FOREIGN_REPOSITORY,
   type PackageState,
   type RepositoryReport,
+  type SyncPolicy,
   type SystemState,
 } from '../domain/types';
+
+/** The default sync policy with the fields a test cares about changed. */
+export const policy = (overrides: Partial<SyncPolicy> = {}): SyncPolicy => ({
+  ...DEFAULT_SYNC_POLICY,
+  ...overrides,
+});
+
+/** One installed package: an explicit `extra` package of 1 KiB without dependencies unless overridden. */
+export const pkg = (
+  package_name: string,
+  version: string,
+  overrides: Partial<PackageState> = {},
+): PackageState => ({
+  package_name,
+  version,
+  repository: 'extra',
+  installed_size: 1024,
+  dependencies: [],
+  install_reason: 'explicit',
+  ...overrides,
+});
+
+/** A state of the given packages on pacman 6.1.0, x86_64. */
+export const state = (...packages: PackageState[]): SystemState => ({
+  pacman_version: '6.1.0',
+  architecture: 'x86_64',
+  packages,
+});
 
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,10 +1,4 @@
-import {
-  DEFAULT_SYNC_POLICY,
-  FOREIGN_REPOSITORY,
-  type PackageState,
-  type SyncPolicy,
-  type SystemState,
-} from '../domain/types';
+import { FOREIGN_REPOSITORY, type SyncPolicy, type SystemState } from '../domain/types';
 import { vercmp } from '../version/vercmp';
 import {
   generateArchState,
@@ -12,29 +6,12 @@ import {
   olderVersion,
   seededRandom,
   shuffle,
+  policy,
+  pkg,
+  state,
 } from './arch-fixtures.test-util';
 import { diffStates } from './diff';
 import { computeSyncStatus, isOffline, syncStatus } from './sync-status';
-
-const policy = (overrides: Partial<SyncPolicy> = {}): SyncPolicy => ({
-  ...DEFAULT_SYNC_POLICY,
-  ...overrides,
-});
-
-const pkg = (package_name: string, version: string, overrides: Partial<PackageState> = {}): PackageState => ({
-  package_name,
-  version,
-  repository: 'extra',
-  installed_size: 1024,
-  dependencies: [],
-  install_reason: 'explicit',
-  ...overrides,
-});
-const state = (...packages: PackageState[]): SystemState => ({
-  pacman_version: '6.1.0',
-  architecture: 'x86_64',
-  packages,
-});
 
 /** The target and an endpoint that lags on some packages, leads on others, lacks some and has extras. */
 function fleetPair(seed: number) {

@@ -1,10 +1,7 @@
 import {
-  DEFAULT_SYNC_POLICY,
   FOREIGN_REPOSITORY,
   type PackageOffer,
-  type PackageState,
   type RepositoryReport,
-  type SyncPolicy,
   type SystemState,
 } from '../domain/types';
 import {
@@ -12,28 +9,13 @@ import {
   generateRepositories,
   newerVersion,
   olderVersion,
+  policy,
+  pkg,
+  state,
 } from './arch-fixtures.test-util';
 import { diffStates } from './diff';
 import { planSync } from './plan';
 
-const policy = (overrides: Partial<SyncPolicy> = {}): SyncPolicy => ({
-  ...DEFAULT_SYNC_POLICY,
-  ...overrides,
-});
-const pkg = (package_name: string, version: string, overrides: Partial<PackageState> = {}): PackageState => ({
-  package_name,
-  version,
-  repository: 'extra',
-  installed_size: 1024,
-  dependencies: [],
-  install_reason: 'explicit',
-  ...overrides,
-});
-const state = (...packages: PackageState[]): SystemState => ({
-  pacman_version: '6.1.0',
-  architecture: 'x86_64',
-  packages,
-});
 const repo = (repo_name: string, ...packages: Array<[string, string]>): RepositoryReport => ({
   repo_name,
   repo_url: `https://mirror.example.org/${repo_name}`,
