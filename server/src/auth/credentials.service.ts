@@ -1,12 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
+import { Observable, Subject, Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
 
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { hashEndpointToken } from '../endpoints/endpoint-token';
 import { Endpoint } from '../endpoints/endpoint.entity';
+import { CredentialRef, EventsService } from '../events/events.service';
 import { API_TOKEN_PREFIX, hashApiToken } from '../tokens/api-token-secret';
 import { ApiToken } from '../tokens/api-token.entity';
 import { User } from '../users/user.entity';
@@ -29,15 +31,21 @@ interface CachedToken {
 /**
  * Verifies every kind of bearer token: console sessions (JWT, via passport-jwt), API tokens (`psk_…`) and
  * endpoint tokens (`pse_…`), the latter two looked up by SHA-256. Lookups are cached for
- * credentialCacheSeconds so a fleet's check-ins cost no extra query; revoking or disabling on this instance
- * drops the cache entry at once, other instances notice within that time.
+ * credentialCacheSeconds so a fleet's check-ins cost no extra query. Revoking or changing a credential
+ * (the forget* methods) sends a credential notice over the events bus: every instance drops its cache
+ * entries at once (within credentialCacheSeconds if the bus is down) and re-checks the WebSockets opened
+ * with it.
  */
 @Injectable()
-export class CredentialsService {
+export class CredentialsService implements OnModuleDestroy {
   private readonly tokens = new Map<string, CachedToken>();
   private readonly users = new Map<string, { principal: Principal; cachedUntil: number }>();
   private readonly lastUsedWrites = new Map<string, number>();
   private readonly strategy: JwtSessionStrategy;
+  private readonly changes = new Subject<CredentialRef>();
+  private readonly noticeSubscription: Subscription;
+  /** Credential notices of every instance, emitted after this instance's caches dropped the credential. */
+  readonly credentialChanges$: Observable<CredentialRef> = this.changes.asObservable();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,8 +54,18 @@ export class CredentialsService {
     @InjectRepository(ApiToken) private readonly apiTokens: Repository<ApiToken>,
     @InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>,
     @Inject(JWT_SECRET) private readonly jwtSecret: JwtSecretSource,
+    private readonly events: EventsService,
   ) {
     this.strategy = new JwtSessionStrategy(jwtSecret.secret, (claims) => this.sessionPrincipal(claims));
+    this.noticeSubscription = events.credentialChanges$.subscribe((credential) => {
+      this.dropCached(credential);
+      this.changes.next(credential);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.noticeSubscription.unsubscribe();
+    this.changes.complete();
   }
 
   /** A session token for a console user. */
@@ -63,28 +81,67 @@ export class CredentialsService {
   async resolve(token: string): Promise<Principal> {
     if (!TOKEN_SHAPE.test(token)) throw new AuthFailure('malformed');
     if (token.startsWith(API_TOKEN_PREFIX) || token.startsWith(ENDPOINT_TOKEN_PREFIX)) {
-      return this.resolveStoredToken(token);
+      return (await this.resolveStoredToken(token)).principal;
     }
     return this.strategy.verify(token);
   }
 
-  /** Drops a cached token after it was revoked or rotated (by its hash). */
-  forgetToken(tokenHash: string): void {
-    this.tokens.delete(tokenHash);
+  /**
+   * As {@link resolve}, plus when the credential stops being valid on its own (a session's `exp`, an API
+   * token's expiry): for connections that outlive one request.
+   */
+  async resolveForConnection(token: string): Promise<{ principal: Principal; expiresAt: Date | null }> {
+    if (!TOKEN_SHAPE.test(token)) throw new AuthFailure('malformed');
+    if (token.startsWith(API_TOKEN_PREFIX) || token.startsWith(ENDPOINT_TOKEN_PREFIX)) {
+      const cached = await this.resolveStoredToken(token);
+      return {
+        principal: cached.principal,
+        expiresAt: cached.expiresAt === null ? null : new Date(cached.expiresAt),
+      };
+    }
+    const principal = await this.strategy.verify(token);
+    // The signature and exp were just verified; exp is in seconds.
+    const claims = this.jwt.decode<{ exp?: unknown } | null>(token);
+    return { principal, expiresAt: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : null };
   }
 
-  /** Drops cached endpoint tokens of one endpoint (rotation, revocation, deletion). */
+  /** An API token was revoked. */
+  forgetApiToken(tokenId: string): void {
+    this.announce({ kind: 'api_token', id: tokenId });
+  }
+
+  /**
+   * Call when an endpoint's token is rotated or revoked, or the endpoint is deleted or moved to another pool
+   * (its WebSockets carry the pool they were opened in).
+   */
   forgetEndpoint(endpointId: string): void {
+    this.announce({ kind: 'endpoint', id: endpointId });
+  }
+
+  /** A user was changed (role, password, disabled) or deleted. */
+  forgetUser(userId: string): void {
+    this.announce({ kind: 'user', id: userId });
+  }
+
+  /** Dropped here at once as well: the bus delivers to this instance too, but must not be relied on for it. */
+  private announce(credential: CredentialRef): void {
+    this.dropCached(credential);
+    this.events.publishCredentialChange(credential);
+  }
+
+  private dropCached(credential: CredentialRef): void {
+    if (credential.kind === 'user') {
+      this.users.delete(credential.id);
+      return;
+    }
     for (const [hash, entry] of this.tokens) {
-      if (entry.principal.kind === 'endpoint' && entry.principal.id === endpointId) this.tokens.delete(hash);
+      if (entry.principal.kind === credential.kind && entry.principal.id === credential.id) {
+        this.tokens.delete(hash);
+      }
     }
   }
 
-  forgetUser(userId: string): void {
-    this.users.delete(userId);
-  }
-
-  private async resolveStoredToken(token: string): Promise<Principal> {
+  private async resolveStoredToken(token: string): Promise<CachedToken> {
     const isApiToken = token.startsWith(API_TOKEN_PREFIX);
     const hash = isApiToken ? hashApiToken(token) : hashEndpointToken(token);
     const now = Date.now();
@@ -95,7 +152,7 @@ export class CredentialsService {
     }
     if (cached.expiresAt !== null && cached.expiresAt <= now) throw new AuthFailure('expired');
     if (cached.principal.kind === 'api_token') this.touchApiToken(cached.principal.id, now);
-    return cached.principal;
+    return cached;
   }
 
   private async loadApiToken(hash: string): Promise<CachedToken> {

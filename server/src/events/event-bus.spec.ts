@@ -1,5 +1,5 @@
 import { LocalEventBus } from './event-bus';
-import { EventsService, ServerEvent } from './events.service';
+import { BusMessage, CredentialRef, EventsService, ServerEvent } from './events.service';
 
 const event = (pool: string): ServerEvent => ({
   type: 'pool.target_changed',
@@ -37,7 +37,7 @@ describe('EventsService', () => {
   it('publishes through the bus with an ISO timestamp, and completes events$ on shutdown', () => {
     const bus = new LocalEventBus();
     const service = new EventsService(bus);
-    const onBus: ServerEvent[] = [];
+    const onBus: BusMessage[] = [];
     bus.subscribe((e) => onBus.push(e));
     const seen: ServerEvent[] = [];
     let completed = false;
@@ -56,5 +56,20 @@ describe('EventsService', () => {
     expect(completed).toBe(true);
     service.publish('endpoint.status', { endpoint_id: 'e-1' });
     expect(seen).toHaveLength(1);
+  });
+
+  it('keeps credential notices out of events$ and hands them to credentialChanges$ only', () => {
+    const service = new EventsService(new LocalEventBus());
+    const events: ServerEvent[] = [];
+    const changes: CredentialRef[] = [];
+    service.events$.subscribe((e) => events.push(e));
+    service.credentialChanges$.subscribe((credential) => changes.push(credential));
+
+    service.publishCredentialChange({ kind: 'endpoint', id: 'e-9' });
+    service.publish('pool.target_changed', { pool_id: 'p-1' });
+
+    expect(changes).toEqual([{ kind: 'endpoint', id: 'e-9' }]);
+    expect(events.map((e) => e.type)).toEqual(['pool.target_changed']);
+    service.onModuleDestroy();
   });
 });

@@ -1,6 +1,6 @@
-import type { ServerEvent } from './events.service';
+import type { BusMessage } from './events.service';
 
-export type EventListener = (event: ServerEvent) => void;
+export type EventListener = (message: BusMessage) => void;
 
 /**
  * How an event reaches every subscriber of every server instance. The local bus serves one instance
@@ -9,7 +9,7 @@ export type EventListener = (event: ServerEvent) => void;
  * publishers nor the WebSocket gateway change when several instances share one database.
  */
 export interface EventBus {
-  publish(event: ServerEvent): void;
+  publish(message: BusMessage): void;
   /** Returns the function that unsubscribes. */
   subscribe(listener: EventListener): () => void;
 }
@@ -23,10 +23,10 @@ export class LocalEventBus implements EventBus {
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
 
-  publish(event: ServerEvent): void {
+  publish(message: BusMessage): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener(event);
+        listener(message);
       } catch (error) {
         this.onListenerError(error);
       }
@@ -35,7 +35,7 @@ export class LocalEventBus implements EventBus {
 
   subscribe(listener: EventListener): () => void {
     // A wrapper per subscription, so the same function subscribed twice is two subscriptions.
-    const entry: EventListener = (event) => listener(event);
+    const entry: EventListener = (message) => listener(message);
     this.listeners.add(entry);
     return () => {
       this.listeners.delete(entry);

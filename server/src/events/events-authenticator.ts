@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 
-import type { ServerEvent } from './events.service';
+import { EMPTY, type Observable } from 'rxjs';
+
+import type { CredentialRef, ServerEvent } from './events.service';
 
 export type EventsRole = 'viewer' | 'admin' | 'ci' | 'endpoint';
 
@@ -15,25 +17,36 @@ export interface EventsPrincipal {
    */
   pool_id?: string | null;
   /**
-   * When the credential stops being valid (a session JWT's `exp`); the gateway closes the connection then
-   * with 1008 "token expired", and the client reconnects with a fresh token. Absent: no expiry.
+   * When the credential stops being valid (a session JWT's `exp`, an API token's expiry); the gateway closes
+   * the connection then with 4401 "token expired", and the client reconnects with a fresh token. Absent: no
+   * expiry.
    */
   expires_at?: Date | null;
+  /** Whose credential opened the connection: a notice about it makes the gateway re-check the connection. */
+  credential?: CredentialRef;
 }
 
 /**
  * Decides who may open WS /api/events and which events each connection receives. The gateway extracts the
- * token ({@link extractEventsToken}) and asks `authenticate`; null refuses the upgrade with 401.
+ * token ({@link extractEventsToken}) and asks `authenticate`; null refuses the upgrade with 401. When
+ * `credentialChanges$` names a connection's `credential`, the gateway asks `authenticate` again with the
+ * connection's token and closes it (4401) unless the answer is the same principal.
  *
  * Bind another implementation to this class (`{ provide: EventsAuthenticator, useClass: … }`) to replace
  * the default.
  */
 export abstract class EventsAuthenticator {
   /** `token` is null when the client sent none. Null answer: refuse the connection. */
-  abstract authenticate(token: string | null, request: IncomingMessage): Promise<EventsPrincipal | null>;
+  abstract authenticate(token: string | null): Promise<EventsPrincipal | null>;
 
   /** Called for every event and connection: keep it cheap and synchronous. */
   abstract canSee(principal: EventsPrincipal, event: ServerEvent): boolean;
+
+  /**
+   * Credentials revoked or changed, on any instance; emitted only once this authenticator's own caches have
+   * forgotten them, so a re-check reads the new truth.
+   */
+  abstract readonly credentialChanges$: Observable<CredentialRef>;
 }
 
 /**
@@ -62,6 +75,8 @@ export function roleCanSee(principal: EventsPrincipal, event: ServerEvent): bool
  * {@link roleCanSee} as its filter.
  */
 export class OpenEventsAuthenticator extends EventsAuthenticator {
+  readonly credentialChanges$ = EMPTY;
+
   async authenticate(): Promise<EventsPrincipal> {
     return { role: 'viewer' };
   }

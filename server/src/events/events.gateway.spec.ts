@@ -2,18 +2,20 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { HttpAdapterHost } from '@nestjs/core';
+import { Subject } from 'rxjs';
 import { WebSocket } from 'ws';
 
 import { loadConfig } from '../config/config';
 import { LocalEventBus } from './event-bus';
 import { EventsAuthenticator, EventsPrincipal, roleCanSee } from './events-authenticator';
-import { EventsGateway } from './events.gateway';
-import { EventsService, ServerEvent } from './events.service';
+import { CLOSE_CREDENTIALS_INVALID, CLOSE_SERVICE_RESTART, EventsGateway } from './events.gateway';
+import { CredentialRef, EventsService, ServerEvent } from './events.service';
 
-/** Stands in for the auth module: a fixed token table. */
+/** Stands in for the auth module: a token table that tests may edit, and notices they send. */
 class TableAuthenticator extends EventsAuthenticator {
   readonly seen: Array<string | null> = [];
-  constructor(private readonly table: Record<string, EventsPrincipal | 'throw'>) {
+  readonly credentialChanges$ = new Subject<CredentialRef>();
+  constructor(readonly table: Record<string, EventsPrincipal | 'throw'>) {
     super();
   }
   async authenticate(token: string | null): Promise<EventsPrincipal | null> {
@@ -73,6 +75,8 @@ describe('EventsGateway with an authenticator', () => {
     authenticator = new TableAuthenticator({
       'admin-token': { role: 'admin' },
       'endpoint-token': { role: 'endpoint', endpoint_id: 'e-1', pool_id: 'p-1' },
+      'ci-token': { role: 'ci', credential: { kind: 'api_token', id: 't-1' } },
+      'other-ci-token': { role: 'ci', credential: { kind: 'api_token', id: 't-2' } },
       'broken-token': 'throw',
       'short-token': { role: 'viewer', expires_at: new Date(Date.now() + 60_000) },
       'expired-token': { role: 'viewer', expires_at: new Date(Date.now() - 1000) },
@@ -131,7 +135,7 @@ describe('EventsGateway with an authenticator', () => {
     expect(gateway.stats()).toMatchObject({ connections: 2, accepted: 2, sent: 6 });
   });
 
-  it('closes a connection with 1008 when its token expires, and stops sending it events', async () => {
+  it('closes a connection with 4401 when its token expires, and stops sending it events', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     try {
       const viewer = await connect(port, { authorization: 'Bearer short-token' });
@@ -145,7 +149,7 @@ describe('EventsGateway with an authenticator', () => {
       expect(gateway.stats().connections).toBe(0);
       events.publish('pool.target_changed', { pool_id: 'after-expiry' });
       jest.useRealTimers();
-      expect(await closed).toEqual({ code: 1008, reason: 'token expired' });
+      expect(await closed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token expired' });
       expect(viewer.events).toEqual([]);
     } finally {
       jest.useRealTimers();
@@ -158,6 +162,52 @@ describe('EventsGateway with an authenticator', () => {
     const code = await new Promise<number>((resolve) =>
       late.ws.once('close', (closeCode) => resolve(closeCode)),
     );
-    expect(code).toBe(1008);
+    expect(code).toBe(CLOSE_CREDENTIALS_INVALID);
+  });
+
+  function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
+    return new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+  }
+
+  it('re-checks the connections a credential notice names and closes those whose token no longer holds', async () => {
+    const revoked = await connect(port, { authorization: 'Bearer ci-token' });
+    const other = await connect(port, { authorization: 'Bearer other-ci-token' });
+    sockets.push(revoked.ws, other.ws);
+    const closed = closeOf(revoked.ws);
+    delete authenticator.table['ci-token'];
+    authenticator.credentialChanges$.next({ kind: 'api_token', id: 't-1' });
+    expect(await closed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+    // Only the named credential was asked about again.
+    expect(authenticator.seen.filter((token) => token === 'other-ci-token')).toHaveLength(1);
+    events.publish('pool.target_changed', { pool_id: 'after-revocation' });
+    await until(() => other.events.length === 1);
+    expect(other.ws.readyState).toBe(WebSocket.OPEN);
+    expect(revoked.events).toEqual([]);
+    expect(gateway.stats().connections).toBe(1);
+  });
+
+  it('keeps a connection whose re-checked token grants the same, closes one whose rights changed', async () => {
+    const kept = await connect(port, { authorization: 'Bearer ci-token' });
+    sockets.push(kept.ws);
+    authenticator.credentialChanges$.next({ kind: 'api_token', id: 't-1' });
+    await until(() => authenticator.seen.filter((token) => token === 'ci-token').length === 2);
+    events.publish('pool.target_changed', { pool_id: 'still-open' });
+    await until(() => kept.events.length === 1);
+
+    const closed = closeOf(kept.ws);
+    authenticator.table['ci-token'] = { role: 'viewer', credential: { kind: 'api_token', id: 't-1' } };
+    authenticator.credentialChanges$.next({ kind: 'api_token', id: 't-1' });
+    expect(await closed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token changed' });
+  });
+
+  it('asks a client to reconnect (1012) when its token cannot be re-checked', async () => {
+    const client = await connect(port, { authorization: 'Bearer ci-token' });
+    sockets.push(client.ws);
+    const closed = closeOf(client.ws);
+    authenticator.table['ci-token'] = 'throw';
+    authenticator.credentialChanges$.next({ kind: 'api_token', id: 't-1' });
+    expect((await closed).code).toBe(CLOSE_SERVICE_RESTART);
   });
 });

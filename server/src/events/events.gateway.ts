@@ -22,15 +22,19 @@ import {
   extractEventsToken,
   OpenEventsAuthenticator,
 } from './events-authenticator';
-import { EventsService, ServerEvent } from './events.service';
+import { CredentialRef, EventsService, ServerEvent } from './events.service';
 
 export const EVENTS_PATH = '/api/events';
 /** "Service restart" (RFC 6455 registry): the server goes away on purpose; clients should reconnect. */
 export const CLOSE_SERVICE_RESTART = 1012;
 /** Clients only listen; anything they send is ignored, and a frame larger than this closes the connection. */
 const MAX_INCOMING_FRAME_BYTES = 4096;
-/** "Policy violation": sent when the connection's token expires. */
-export const CLOSE_TOKEN_EXPIRED = 1008;
+/**
+ * Application close code (the 4000–4999 private range; 401 as in HTTP): the credential the connection was
+ * opened with expired, was revoked, or now grants something else. The reason says which. Reconnecting with
+ * the same token is refused with 401 unless only its rights changed.
+ */
+export const CLOSE_CREDENTIALS_INVALID = 4401;
 /** setTimeout's ceiling (about 24.8 days); a later expiry is re-armed when this fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long shutdown waits for clients to acknowledge the close frame before cutting them off. */
@@ -38,6 +42,8 @@ const CLOSE_GRACE_MS = 2000;
 
 interface Connection {
   principal: EventsPrincipal;
+  /** The bearer token it was opened with, to re-check it when its credential changes. */
+  token: string | null;
   /** Cleared at each heartbeat, set again by the pong; still clear at the next one means the peer is gone. */
   alive: boolean;
 }
@@ -75,6 +81,7 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
   private readonly counters = { accepted: 0, rejected: 0, droppedSlow: 0, droppedDead: 0, sent: 0 };
   private server: Server | null = null;
   private subscription: Subscription | null = null;
+  private credentialSubscription: Subscription | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private shuttingDown = false;
   private readonly authenticator: EventsAuthenticator;
@@ -96,6 +103,9 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.server.on('upgrade', this.onUpgrade);
     this.subscription = this.events.events$.subscribe((event) => this.broadcast(event));
+    this.credentialSubscription = this.authenticator.credentialChanges$.subscribe((credential) =>
+      this.recheck(credential),
+    );
     this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.eventsHeartbeatSeconds * 1000);
     this.heartbeat.unref();
   }
@@ -104,6 +114,7 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     this.shuttingDown = true;
     this.server?.off('upgrade', this.onUpgrade);
     this.subscription?.unsubscribe();
+    this.credentialSubscription?.unsubscribe();
     if (this.heartbeat) clearInterval(this.heartbeat);
     const open = [...this.connections.keys()];
     const closed = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
@@ -177,7 +188,8 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
       rejectUpgrade(socket, 503, 'UNAVAILABLE', 'The server is shutting down');
       return;
     }
-    const principal = await this.authenticator.authenticate(extractEventsToken(request), request);
+    const token = extractEventsToken(request);
+    const principal = await this.authenticator.authenticate(token);
     if (principal === null) {
       this.counters.rejected++;
       rejectUpgrade(socket, 401, 'UNAUTHENTICATED', 'A valid bearer token is required for /api/events');
@@ -188,11 +200,11 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     socket.off('error', onEarlyError);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal, token));
   }
 
-  private accept(ws: WebSocket, principal: EventsPrincipal): void {
-    const connection: Connection = { principal, alive: true };
+  private accept(ws: WebSocket, principal: EventsPrincipal, token: string | null): void {
+    const connection: Connection = { principal, token, alive: true };
     this.connections.set(ws, connection);
     this.counters.accepted++;
     ws.on('pong', () => {
@@ -213,8 +225,7 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     const arm = () => {
       const remaining = expiresAt.getTime() - Date.now();
       if (remaining <= 0) {
-        this.connections.delete(ws);
-        ws.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+        this.closeForCredentials(ws, 'token expired');
         return;
       }
       handle.timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
@@ -222,6 +233,33 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     };
     arm();
     return handle;
+  }
+
+  /** Every connection opened with that credential asks the authenticator again, with its own token. */
+  private recheck(credential: CredentialRef): void {
+    for (const [ws, connection] of this.connections) {
+      const opener = connection.principal.credential;
+      if (opener?.kind !== credential.kind || opener.id !== credential.id) continue;
+      this.recheckConnection(ws, connection).catch((error: unknown) => {
+        // Fail closed: the client reconnects, and is let in again only if its token still holds.
+        this.logger.error({ msg: 'could not re-check an events client’s credentials', err: error });
+        if (this.connections.get(ws) !== connection) return;
+        this.connections.delete(ws);
+        ws.close(CLOSE_SERVICE_RESTART, 'credentials could not be re-checked; reconnect');
+      });
+    }
+  }
+
+  private async recheckConnection(ws: WebSocket, connection: Connection): Promise<void> {
+    const current = await this.authenticator.authenticate(connection.token);
+    if (this.connections.get(ws) !== connection) return;
+    if (current === null) this.closeForCredentials(ws, 'token revoked');
+    else if (!sameAccess(connection.principal, current)) this.closeForCredentials(ws, 'token changed');
+  }
+
+  private closeForCredentials(ws: WebSocket, reason: string): void {
+    this.connections.delete(ws);
+    ws.close(CLOSE_CREDENTIALS_INVALID, reason);
   }
 
   private broadcast(event: ServerEvent): void {
@@ -247,6 +285,15 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     this.connections.delete(ws);
     ws.terminate();
   }
+}
+
+/** Whether a re-checked principal sees what the connection was opened to see. */
+function sameAccess(opened: EventsPrincipal, now: EventsPrincipal): boolean {
+  return (
+    opened.role === now.role &&
+    opened.endpoint_id === now.endpoint_id &&
+    (opened.pool_id ?? null) === (now.pool_id ?? null)
+  );
 }
 
 function upgradePath(request: IncomingMessage): string | null {

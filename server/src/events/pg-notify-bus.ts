@@ -4,7 +4,7 @@ import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, type ClientConfig, type Notification } from 'pg';
 
 import { EventBus, EventListener, LocalEventBus } from './event-bus';
-import { EVENT_TYPES, ServerEvent } from './events.service';
+import { BusMessage, CREDENTIAL_CHANGED, EVENT_TYPES } from './events.service';
 
 /** The channel every instance LISTENs on. */
 export const EVENTS_CHANNEL = 'pacman_sync_events';
@@ -18,7 +18,7 @@ const PIECE_BYTES = 5000;
 const PARTIAL_TTL_MS = 30_000;
 
 /** A whole event, or one piece of a split one. `o` is the sending instance, so it skips its own. */
-type Envelope = { o: string; e: ServerEvent } | { o: string; m: string; i: number; n: number; b: string };
+type Envelope = { o: string; e: BusMessage } | { o: string; m: string; i: number; n: number; b: string };
 
 export interface PgNotifyEventBusOptions {
   connectionString: string;
@@ -76,7 +76,7 @@ export class PgNotifyEventBus implements EventBus, OnModuleInit, OnApplicationSh
     this.maxPendingEvents = options.maxPendingEvents ?? 1000;
   }
 
-  publish(event: ServerEvent): void {
+  publish(event: BusMessage): void {
     this.local.publish(event);
     if (this.stopped) return;
     this.outbox.push(this.encode(event));
@@ -209,7 +209,7 @@ export class PgNotifyEventBus implements EventBus, OnModuleInit, OnApplicationSh
     }
   }
 
-  private encode(event: ServerEvent): string[] {
+  private encode(event: BusMessage): string[] {
     const whole = JSON.stringify({ o: this.origin, e: event } satisfies Envelope);
     if (Buffer.byteLength(whole) <= NOTIFY_PAYLOAD_LIMIT_BYTES) return [whole];
     const bytes = Buffer.from(JSON.stringify(event));
@@ -238,8 +238,8 @@ export class PgNotifyEventBus implements EventBus, OnModuleInit, OnApplicationSh
     if (envelope.o === this.origin) return;
     const event = 'e' in envelope ? envelope.e : this.reassemble(envelope);
     if (event === null) return;
-    if (!isServerEvent(event)) {
-      this.options.log('warn', 'ignored a notification that is not a server event');
+    if (!isBusMessage(event)) {
+      this.options.log('warn', 'ignored a notification that is not a server event or credential notice');
       return;
     }
     this.counters.received++;
@@ -277,16 +277,26 @@ export class PgNotifyEventBus implements EventBus, OnModuleInit, OnApplicationSh
   }
 }
 
-function isServerEvent(value: unknown): value is ServerEvent {
-  const candidate = value as Partial<ServerEvent> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    EVENT_TYPES.includes(candidate.type as ServerEvent['type']) &&
-    typeof candidate.data === 'object' &&
-    candidate.data !== null &&
-    typeof candidate.timestamp === 'string'
-  );
+function isBusMessage(value: unknown): value is BusMessage {
+  const candidate = value as {
+    type?: unknown;
+    data?: Record<string, unknown> | null;
+    timestamp?: unknown;
+  } | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.data !== 'object' ||
+    candidate.data === null ||
+    typeof candidate.timestamp !== 'string'
+  ) {
+    return false;
+  }
+  if (candidate.type === CREDENTIAL_CHANGED) {
+    const { kind, id } = candidate.data;
+    return (kind === 'user' || kind === 'api_token' || kind === 'endpoint') && typeof id === 'string';
+  }
+  return EVENT_TYPES.includes(candidate.type as (typeof EVENT_TYPES)[number]);
 }
 
 function describeError(error: unknown): string {

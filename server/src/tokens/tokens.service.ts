@@ -85,7 +85,7 @@ export class TokensService {
     const token = await this.tokens.findOne({ where: { id } });
     if (!token) throw ApiException.notFound('API token', id);
     if (token.revoked_at === null) await this.tokens.update({ id }, { revoked_at: new Date() });
-    this.credentials.forgetToken(token.token_hash);
+    this.credentials.forgetApiToken(token.id);
   }
 
   async rotateEndpointToken(endpointId: string): Promise<EndpointTokenDto> {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 
-import type { ServerEvent } from '../../src/events/events.service';
+import type { BusMessage, ServerEvent } from '../../src/events/events.service';
 import { EVENTS_APPLICATION_NAME, PgNotifyEventBus } from '../../src/events/pg-notify-bus';
 import { e2eDatabase, sleep } from './support/server-process';
 
@@ -71,7 +71,7 @@ describe('PgNotifyEventBus', () => {
 
   it('splits an event larger than the NOTIFY payload limit and puts it back together', async () => {
     const [a, b] = [await makeBus(), await makeBus()];
-    const received: ServerEvent[] = [];
+    const received: BusMessage[] = [];
     b.subscribe((e) => received.push(e));
     const big = event('big', { note: 'é'.repeat(30_000), list: Array.from({ length: 500 }, (_u, i) => i) });
     a.publish(big);
@@ -98,14 +98,33 @@ describe('PgNotifyEventBus', () => {
     expect(logs.some((line) => /LISTEN connection lost/.test(line))).toBe(true);
   });
 
-  it('ignores notifications on its channel that are not server events', async () => {
+  it('carries credential notices to the other instance like events', async () => {
+    const [a, b] = [await makeBus(), await makeBus()];
+    const received: BusMessage[] = [];
+    b.subscribe((e) => received.push(e));
+    const notice: BusMessage = {
+      type: 'credential.changed',
+      data: { kind: 'api_token', id: 'a3c1' },
+      timestamp: new Date().toISOString(),
+    };
+    a.publish(notice);
+    await until(() => received.length === 1, 5000, 'the credential notice');
+    expect(received[0]).toEqual(notice);
+  });
+
+  it('ignores notifications on its channel that are not server events or credential notices', async () => {
     const bus = await makeBus();
-    const received: ServerEvent[] = [];
+    const received: BusMessage[] = [];
     bus.subscribe((e) => received.push(e));
     await admin.query(`SELECT pg_notify('pacman_sync_events', $1)`, ['not json']);
     await admin.query(`SELECT pg_notify('pacman_sync_events', $1)`, [
       JSON.stringify({ o: 'someone', e: { type: 'shell.exec', data: {}, timestamp: 'now' } }),
     ]);
+    for (const data of [{ kind: 'root', id: 'x' }, { kind: 'user' }, { kind: 'user', id: 7 }]) {
+      await admin.query(`SELECT pg_notify('pacman_sync_events', $1)`, [
+        JSON.stringify({ o: 'someone', e: { type: 'credential.changed', data, timestamp: 'now' } }),
+      ]);
+    }
     await admin.query(`SELECT pg_notify('pacman_sync_events', $1)`, [
       JSON.stringify({ o: 'someone', m: 'x', i: 5, n: 2, b: '' }),
     ]);
