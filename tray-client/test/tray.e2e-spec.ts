@@ -13,6 +13,7 @@ import { MENU_ITEMS, STATE_PRESENTATION, TRAY_TITLE } from '../src/tray/tray-vie
 import { HttpTestServer, json, RecordedRequest } from './support/http-test-server';
 import { FakeEndpoint } from './support/http-tray-backend';
 import { NotificationServer } from './support/notification-server';
+import { decodePng, paintStatistics } from './support/png';
 import { serverOperation } from './support/operations';
 import { planItem, syncPlan } from './support/plans';
 import { requireTrayTestSession, StatusNotifierHost, TrayItem } from './support/status-notifier-host';
@@ -32,6 +33,21 @@ const plan: SyncPlan = syncPlan({
     { package_name: 'zoom', wanted_version: '6.2.11-1', installed_version: null, available_versions: [] },
   ],
 });
+
+/** What the details window must show for `plan` and the fleet's operations, label by label. */
+const DETAILS_TEXTS = [
+  'lab-workstation-03 in pool lab',
+  "Plan to the pool's target: 1 to install, 1 to upgrade, 1 to downgrade, 1 unavailable",
+  'install | ripgrep |  | 14.1.1-1 | from repository (extra)',
+  'downgrade | mesa | 1:24.3.1-1 | 1:24.2.8-1 | from archive',
+  'unavailable | zoom |  | 6.2.11-1 | no repository or cache offers it',
+  'Set as latest | completed | target set from lab-workstation-01',
+];
+/**
+ * Lines of text in that window: the heading, the "Plan" title, the plan summary, the plan's header
+ * and four rows, the "Recent operations" title, the operations' header and one row.
+ */
+const DETAILS_LINES = 11;
 
 /** An operation as the server lists it; the double maps it with the real backend's trayOperation. */
 function fleetOperation(
@@ -258,32 +274,42 @@ describe('the tray under a real StatusNotifier host', () => {
     expect(tray.events.some((event) => event.event === 'exit')).toBe(false);
   });
 
-  it('Show details opens a window with the plan and the operations (screenshot)', async () => {
+  it('Show details opens a window with the plan and the operations, rendered to a PNG', async () => {
     await item.click('Show details');
+    // The window opens on a loading line; the details replace it when the server has answered.
+    const readable = await until(
+      'the details in the window',
+      async () => {
+        const { texts } = await tray.request({ cmd: 'texts', title: DETAILS_WINDOW_TITLE }, 'texts');
+        const joined = (texts as string[]).join(' | ');
+        return joined.includes('lab-workstation-03 in pool lab') && joined;
+      },
+      20000,
+    );
+    for (const expected of DETAILS_TEXTS) expect(readable).toContain(expected);
+    expect(server.requests.some((request) => request.url === `/api/endpoints/${ENDPOINT_ID}/plan`)).toBe(
+      true,
+    );
+
+    rmSync(SCREENSHOT, { force: true });
     const shot = await tray.request(
       { cmd: 'screenshot', title: DETAILS_WINDOW_TITLE, path: SCREENSHOT },
       'screenshot',
     );
-    expect(shot.width).toBeGreaterThan(300);
-    expect(shot.height).toBeGreaterThan(200);
-    const png = readFileSync(SCREENSHOT);
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect(png.readUInt32BE(16)).toBe(shot.width);
-    expect(server.requests.some((request) => request.url === `/api/endpoints/${ENDPOINT_ID}/plan`)).toBe(
-      true,
-    );
-    const { texts } = await tray.request({ cmd: 'texts', title: DETAILS_WINDOW_TITLE }, 'texts');
-    const readable = (texts as string[]).join(' | ');
-    for (const expected of [
-      'lab-workstation-03 in pool lab',
-      "Plan to the pool's target: 1 to install, 1 to upgrade, 1 to downgrade, 1 unavailable",
-      'install | ripgrep |  | 14.1.1-1 | from repository (extra)',
-      'downgrade | mesa | 1:24.3.1-1 | 1:24.2.8-1 | from archive',
-      'unavailable | zoom |  | 6.2.11-1 | no repository or cache offers it',
-      'Set as latest | completed | target set from lab-workstation-01',
-    ]) {
-      expect(readable).toContain(expected);
-    }
+    const image = decodePng(readFileSync(SCREENSHOT));
+    expect({ width: image.width, height: image.height }).toEqual({ width: shot.width, height: shot.height });
+    // At least the default size the window asks for (820x480).
+    expect(image.width).toBeGreaterThanOrEqual(820);
+    expect(image.height).toBeGreaterThanOrEqual(480);
+    const paint = paintStatistics(image);
+    // The clean-clone CI failure was one flat colour (black); an unpainted surface is transparent.
+    expect(paint.opaqueShare).toBe(1);
+    expect(paint.distinctColours).toBeGreaterThan(16);
+    expect(paint.inkShare).toBeGreaterThan(0.01);
+    expect(paint.inkShare).toBeLessThan(0.5);
+    // Every line of text the window holds is drawn, laid out one under another.
+    expect(paint.inkBands).toBeGreaterThanOrEqual(DETAILS_LINES);
+
     // Reopening reuses the one window instead of stacking a second.
     await item.click('Show details');
     const { titles } = await tray.request({ cmd: 'windows' }, 'windows');

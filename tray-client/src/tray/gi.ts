@@ -9,6 +9,14 @@ export interface GtkWidget {
   destroy(): void;
   setSensitive(sensitive: boolean): void;
   on(signal: string, handler: (...args: never[]) => unknown): void;
+  getMapped(): boolean;
+  getAllocatedWidth(): number;
+  getAllocatedHeight(): number;
+  /** Null until the widget is realized. */
+  getFrameClock(): GdkFrameClock | null;
+  queueDraw(): void;
+  /** Paints the widget and its children onto any cairo context, e.g. an offscreen image surface. */
+  draw(context: CairoContext): void;
 }
 
 export interface GtkContainer extends GtkWidget {
@@ -39,17 +47,15 @@ export interface GtkGrid extends GtkContainer {
   attach(child: GtkWidget, left: number, top: number, width: number, height: number): void;
 }
 
-export interface GdkWindow {
-  readonly __gdkWindow: never;
+/** GDK's per-window frame clock: one frame runs its layout, then paint, then 'after-paint'. */
+export interface GdkFrameClock {
+  once(signal: 'after-paint', handler: () => void): void;
 }
 
 export interface GtkWindow extends GtkContainer {
   setDefaultSize(width: number, height: number): void;
   present(): void;
   getTitle(): string | null;
-  getWindow(): GdkWindow | null;
-  getAllocatedWidth(): number;
-  getAllocatedHeight(): number;
   isVisible(): boolean;
 }
 
@@ -103,18 +109,21 @@ export interface NotifyModule {
   Notification: { new: (summary: string, body: string, icon: string) => NotifyNotification };
 }
 
-export interface GdkPixbuf {
-  savev(path: string, type: string, keys: string[], values: string[]): boolean;
+export interface CairoContext {
+  readonly __cairoContext: never;
 }
 
-export interface GdkModule {
-  pixbufGetFromWindow(
-    window: GdkWindow,
-    x: number,
-    y: number,
-    width: number,
-    height: number,
-  ): GdkPixbuf | null;
+export interface CairoImageSurface {
+  /** A cairo_status_t: 0 is CAIRO_STATUS_SUCCESS. */
+  writeToPng(path: string): number;
+  flush(): void;
+}
+
+/** node-gtk's own cairo binding (src/modules/cairo), not a typelib. */
+export interface CairoModule {
+  ImageSurface: new (format: number, width: number, height: number) => CairoImageSurface;
+  Context: new (surface: CairoImageSurface) => CairoContext;
+  Format: { ARGB32: number };
 }
 
 export interface GioModule {
@@ -123,7 +132,7 @@ export interface GioModule {
 
 interface NodeGtk {
   require(namespace: 'Gtk', version: '3.0'): GtkModule;
-  require(namespace: 'Gdk', version: '3.0'): GdkModule;
+  require(namespace: 'cairo'): CairoModule;
   require(namespace: 'Gio', version: '2.0'): GioModule;
   require(namespace: 'AyatanaAppIndicator3', version: '0.1'): AppIndicatorModule;
   require(namespace: 'Notify', version: '0.7'): NotifyModule;
@@ -140,10 +149,15 @@ function nodeGtk(): NodeGtk {
   }
 }
 
-/** GTK 3 and GDK; throws a one-line error when node-gtk or the GTK typelibs are missing. */
-export function loadGtk(): { Gtk: GtkModule; Gdk: GdkModule; Gio: GioModule } {
+/** GTK 3 and GIO; throws a one-line error when node-gtk or the GTK typelibs are missing. */
+export function loadGtk(): { Gtk: GtkModule; Gio: GioModule } {
   const gi = nodeGtk();
-  return { Gtk: gi.require('Gtk', '3.0'), Gdk: gi.require('Gdk', '3.0'), Gio: gi.require('Gio', '2.0') };
+  return { Gtk: gi.require('Gtk', '3.0'), Gio: gi.require('Gio', '2.0') };
+}
+
+/** Cairo, for drawing a widget tree offscreen (the e2e test's screenshot of the details window). */
+export function loadCairo(): CairoModule {
+  return nodeGtk().require('cairo');
 }
 
 export function loadAppIndicator(): AppIndicatorModule {

@@ -1,6 +1,6 @@
 // The tray as a child process for the e2e test and the memory benchmark: GTK's main loop and Jest do
 // not share a process well. Runs the real runTray() with the HTTP backend double and takes a few
-// commands on stdin (one JSON object a line) that only a test needs: screenshot a window, answer the
+// commands on stdin (one JSON object a line) that only a test needs: render a window to PNG, answer the
 // confirmation dialog as a user's click would, drive status refreshes, report memory. Replies go to
 // stdout as `FIXTURE {json}` lines.
 // Run: node -r ./bench/register.js test/support/tray-fixture-main.ts (env: see readEnvironment()).
@@ -8,7 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { GtkContainer, GtkLabel, GtkMessageDialog, GtkWidget, GtkWindow, loadGtk } from '../../src/tray/gi';
+import {
+  GtkContainer,
+  GtkLabel,
+  GtkMessageDialog,
+  GtkWidget,
+  GtkWindow,
+  loadCairo,
+  loadGtk,
+} from '../../src/tray/gi';
 import { TrayState } from '../../src/tray/tray-backend';
 import { runTray } from '../../src/tray/tray-app';
 import { HttpTrayBackendDouble } from './http-tray-backend';
@@ -42,13 +50,67 @@ function visibleToplevel(title: string): GtkWindow | undefined {
   return Gtk.Window.listToplevels().find((window) => window.getTitle() === title && window.isVisible());
 }
 
+/**
+ * Generous, for a loaded 2-core machine, yet below TrayProcess.request's 20 s, so that the test sees the
+ * fixture's own error rather than a bare timeout.
+ */
+const DEADLINE_MS = 15000;
+
 async function waitForWindow(title: string): Promise<GtkWindow> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
     const window = visibleToplevel(title);
     if (window) return window;
+    if (Date.now() > deadline) throw new Error(`no visible window titled ${JSON.stringify(title)}`);
     await sleep(50);
   }
-  throw new Error(`no visible window titled ${JSON.stringify(title)}`);
+}
+
+/**
+ * Renders a window's widget tree into an offscreen image and writes it as PNG. Reading the window back
+ * from the X server raced GTK's painting (Xvfb handed back black pixels), so the widgets draw themselves
+ * onto a cairo image surface instead. That happens inside the 'after-paint' of a frame this function
+ * asks for: the frame's layout has just allocated every widget (including rows added since the last
+ * frame), and nothing can queue another resize before the drawing (GTK refuses to draw a widget that
+ * awaits an allocation).
+ */
+function renderToPng(window: GtkWindow, path: string): Promise<{ width: number; height: number }> {
+  const clock = window.getFrameClock();
+  if (!clock) throw new Error('the window is not realized');
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new Error(`GTK painted no frame of the window within ${DEADLINE_MS} ms`));
+    }, DEADLINE_MS);
+    clock.once('after-paint', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        resolve(drawWidgetToPng(window, path));
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+    window.queueDraw();
+  });
+}
+
+function drawWidgetToPng(widget: GtkWidget, path: string): { width: number; height: number } {
+  const width = widget.getAllocatedWidth();
+  const height = widget.getAllocatedHeight();
+  if (!widget.getMapped() || width <= 1 || height <= 1) {
+    throw new Error(`the window is not laid out (mapped: ${widget.getMapped()}, ${width}x${height})`);
+  }
+  const cairo = loadCairo();
+  const surface = new cairo.ImageSurface(cairo.Format.ARGB32, width, height);
+  widget.draw(new cairo.Context(surface));
+  surface.flush();
+  mkdirSync(dirname(path), { recursive: true });
+  const status = surface.writeToPng(path);
+  if (status !== 0) throw new Error(`cairo could not write ${path} (cairo_status_t ${status})`);
+  return { width, height };
 }
 
 const REFRESH_STATES: TrayState[] = ['in_sync', 'behind', 'syncing', 'ahead', 'diverged', 'offline', 'error'];
@@ -57,26 +119,8 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
   switch (command.cmd) {
     case 'screenshot': {
       const window = await waitForWindow(command.title);
-      // Let GTK lay out and paint the rows that arrived with the window.
-      await sleep(500);
-      const { Gdk } = loadGtk();
-      const gdkWindow = window.getWindow();
-      if (!gdkWindow) throw new Error('the window is not realized');
-      const pixbuf = Gdk.pixbufGetFromWindow(
-        gdkWindow,
-        0,
-        0,
-        window.getAllocatedWidth(),
-        window.getAllocatedHeight(),
-      );
-      if (!pixbuf) throw new Error('GDK returned no pixels for the window');
-      mkdirSync(dirname(command.path), { recursive: true });
-      pixbuf.savev(command.path, 'png', [], []);
-      return reply('screenshot', {
-        path: command.path,
-        width: window.getAllocatedWidth(),
-        height: window.getAllocatedHeight(),
-      });
+      const size = await renderToPng(window, command.path);
+      return reply('screenshot', { path: command.path, ...size });
     }
     case 'dialog': {
       const dialog = (await waitForWindow(command.title)) as GtkMessageDialog;
