@@ -101,12 +101,25 @@ export class FleetApi {
     await this.call('POST', `/api/operations/${operationId}/complete`, endpoint.token, { summary });
   }
 
-  async setLatestWithToken(secret: string, endpointId: string): Promise<number> {
-    const response = await fetch(`${this.baseUrl}/api/endpoints/${endpointId}/set-latest`, {
+  /** Makes the endpoint's state its pool's target, as the admin or with the given token; answers the status. */
+  async setLatest(endpoint: SimulatedEndpoint, token = this.adminToken): Promise<number> {
+    const response = await fetch(`${this.baseUrl}/api/endpoints/${endpoint.id}/set-latest`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${secret}` },
+      headers: { authorization: `Bearer ${token}` },
     });
     return response.status;
+  }
+
+  /** Creates the console user unless one of that name exists already (409). */
+  async ensureUser(username: string, password: string, role: 'viewer' | 'admin'): Promise<void> {
+    const response = await fetch(`${this.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password, role }),
+    });
+    if (!response.ok && response.status !== 409) {
+      throw new Error(`POST /api/users answered ${response.status}: ${await response.text()}`);
+    }
   }
 
   async call<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
