@@ -36,6 +36,9 @@ export interface LocalDbPackage {
   dependencies: string[];
   /** %REASON% 1 means installed as a dependency; absent or 0 means explicitly. */
   asDependency: boolean;
+  /** pacman's conflict and provision strings as recorded (`iptables`, `foo<2`, `libfoo.so=1-64`). */
+  conflicts: string[];
+  provides: string[];
 }
 
 /**
@@ -79,6 +82,8 @@ export function readLocalDb(dbpath: string): LocalDbPackage[] | null {
       installedSize: Number(descValue(desc, 'SIZE') ?? '0') || 0,
       dependencies: desc.get('DEPENDS') ?? [],
       asDependency: descValue(desc, 'REASON') === '1',
+      conflicts: desc.get('CONFLICTS') ?? [],
+      provides: desc.get('PROVIDES') ?? [],
     });
   }
   return packages;
@@ -106,6 +111,8 @@ export interface SyncDbPackage {
   architecture: string;
   /** %FILENAME%: the package file's name on the repository's servers. */
   filename: string | null;
+  conflicts: string[];
+  provides: string[];
 }
 
 /**
@@ -126,6 +133,8 @@ export async function readSyncDb(path: string, runner: ProcessRunner): Promise<S
       version,
       architecture: descValue(desc, 'ARCH') ?? 'any',
       filename: descValue(desc, 'FILENAME'),
+      conflicts: desc.get('CONFLICTS') ?? [],
+      provides: desc.get('PROVIDES') ?? [],
     });
   }
   return packages;
@@ -226,4 +235,34 @@ function paxPath(data: Buffer): string | null {
     if (match) return match[1];
   }
   return null;
+}
+
+/** What a package declares about other packages, as the conflict check needs it. */
+export interface PackageRelations {
+  name: string;
+  version: string;
+  conflicts: string[];
+  provides: string[];
+}
+
+/**
+ * The name, version, conflicts and provisions a package file declares in its `.PKGINFO`. bsdtar reads
+ * every compression pacman accepts; `-q` stops at the first match, and makepkg writes `.PKGINFO` first,
+ * so a large package is not decompressed whole.
+ */
+export async function readPackageInfo(path: string, runner: ProcessRunner): Promise<PackageRelations> {
+  const result = await runner.run('bsdtar', ['-x', '-q', '-O', '-f', path, '.PKGINFO']);
+  const info = new Map<string, string[]>();
+  for (const line of result.stdout.split('\n')) {
+    const match = /^(\w+) = (.*)$/.exec(line);
+    if (match) info.set(match[1], [...(info.get(match[1]) ?? []), match[2]]);
+  }
+  const name = info.get('pkgname')?.[0];
+  const version = info.get('pkgver')?.[0];
+  if (result.exitCode !== 0 || !name || !version) {
+    throw new Error(
+      `cannot read .PKGINFO of ${path}: ${result.lines.slice(-3).join(' ') || 'no pkgname or pkgver'}`,
+    );
+  }
+  return { name, version, conflicts: info.get('conflict') ?? [], provides: info.get('provides') ?? [] };
 }
