@@ -13,6 +13,18 @@ import { PoolStore } from '../pools/pool.store';
 type Tab = 'common' | 'excluded' | 'conflicts';
 const SHOWN = 300;
 
+/**
+ * All three tabs filter by package name and cap the rows the same way, so the rule lives here once.
+ * `needle` is the filter already trimmed and lower-cased.
+ */
+export function shownMatches<T>(
+  items: readonly T[] | undefined,
+  nameOf: (item: T) => string,
+  needle: string,
+): T[] {
+  return (items ?? []).filter((item) => nameOf(item).toLowerCase().includes(needle)).slice(0, SHOWN);
+}
+
 @Component({
   selector: 'ps-repository-analysis',
   imports: [DatePipe, FormsModule],
@@ -187,19 +199,13 @@ export class RepositoryAnalysisComponent implements OnInit {
 
   private readonly needle = computed(() => this.filter().trim().toLowerCase());
   protected readonly common = computed(() =>
-    (this.analysis()?.common_packages ?? [])
-      .filter((pkg) => pkg.name.toLowerCase().includes(this.needle()))
-      .slice(0, SHOWN),
+    shownMatches(this.analysis()?.common_packages, (pkg) => pkg.name, this.needle()),
   );
   protected readonly excluded = computed(() =>
-    (this.analysis()?.excluded_packages ?? [])
-      .filter((pkg) => pkg.package_name.toLowerCase().includes(this.needle()))
-      .slice(0, SHOWN),
+    shownMatches(this.analysis()?.excluded_packages, (pkg) => pkg.package_name, this.needle()),
   );
   protected readonly conflicts = computed(() =>
-    (this.analysis()?.conflicts ?? [])
-      .filter((pkg) => pkg.package_name.toLowerCase().includes(this.needle()))
-      .slice(0, SHOWN),
+    shownMatches(this.analysis()?.conflicts, (conflict) => conflict.package_name, this.needle()),
   );
 
   constructor() {
