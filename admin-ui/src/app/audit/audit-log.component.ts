@@ -1,10 +1,10 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, OnInit } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { errorMessage } from '../api/api-error';
 import type { AuditOutcome, AuditPageDto } from '../api/generated/models';
 import { AuditService } from '../api/generated/services/audit.service';
+import { PagedList } from '../ui/paged-list';
 import { PagerComponent } from '../ui/pager.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
 
@@ -76,37 +76,28 @@ const PAGE = 50;
 export class AuditLogComponent implements OnInit {
   private readonly api = inject(AuditService);
 
-  protected readonly limit = PAGE;
   protected actor = '';
   protected action = '';
   protected outcome: AuditOutcome | '' = '';
-  protected readonly offset = signal(0);
-  protected readonly page = signal<AuditPageDto | null>(null);
-  protected readonly error = signal<string | null>(null);
+  private readonly list = new PagedList<AuditPageDto>(PAGE, (limit, offset) =>
+    this.api.listAudit({
+      limit,
+      offset,
+      actor: this.actor.trim() || undefined,
+      action: this.action.trim() || undefined,
+      outcome: this.outcome || undefined,
+    }),
+  );
+  protected readonly limit = this.list.limit;
+  protected readonly offset = this.list.offset;
+  protected readonly page = this.list.page;
+  protected readonly error = this.list.error;
 
   ngOnInit(): void {
-    void this.load();
+    void this.list.load();
   }
 
   protected go(offset: number): void {
-    this.offset.set(offset);
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.page.set(
-        await this.api.listAudit({
-          limit: PAGE,
-          offset: this.offset(),
-          actor: this.actor.trim() || undefined,
-          action: this.action.trim() || undefined,
-          outcome: this.outcome || undefined,
-        }),
-      );
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(errorMessage(error));
-    }
+    void this.list.go(offset);
   }
 }

@@ -3,13 +3,13 @@ import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@ang
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 
-import { errorMessage } from '../api/api-error';
 import type { OperationPageDto, OperationStatus } from '../api/generated/models';
 import { OPERATION_STATUS } from '../api/generated/models/operation-status-array';
 import { OperationsService } from '../api/generated/services/operations.service';
 import { FleetStore } from '../endpoints/fleet.store';
 import { LiveEventsService } from '../events/live-events.service';
 import { PoolStore } from '../pools/pool.store';
+import { PagedList } from '../ui/paged-list';
 import { PagerComponent } from '../ui/pager.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
 
@@ -92,41 +92,32 @@ export class OperationLogComponent implements OnInit {
   private readonly api = inject(OperationsService);
 
   protected readonly statuses = OPERATION_STATUS;
-  protected readonly limit = PAGE;
   protected readonly status = signal<OperationStatus | ''>('');
   protected readonly poolId = signal('');
-  protected readonly offset = signal(0);
-  protected readonly page = signal<OperationPageDto | null>(null);
-  protected readonly error = signal<string | null>(null);
+  private readonly list = new PagedList<OperationPageDto>(PAGE, (limit, offset) =>
+    this.api.listOperations({
+      limit,
+      offset,
+      status: this.status() || undefined,
+      pool_id: this.poolId() || undefined,
+    }),
+  );
+  protected readonly limit = this.list.limit;
+  protected readonly offset = this.list.offset;
+  protected readonly page = this.list.page;
+  protected readonly error = this.list.error;
 
   constructor() {
-    inject(LiveEventsService).listen(['operation.updated'], () => void this.load());
+    inject(LiveEventsService).listen(['operation.updated'], () => void this.list.load());
   }
 
   ngOnInit(): void {
     void this.pools.load();
     if (!this.fleet.loaded()) void this.fleet.load();
-    void this.load();
+    void this.list.load();
   }
 
   protected go(offset: number): void {
-    this.offset.set(offset);
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.page.set(
-        await this.api.listOperations({
-          limit: PAGE,
-          offset: this.offset(),
-          status: this.status() || undefined,
-          pool_id: this.poolId() || undefined,
-        }),
-      );
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(errorMessage(error));
-    }
+    void this.list.go(offset);
   }
 }
