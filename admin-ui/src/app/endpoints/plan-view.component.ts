@@ -1,6 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
 import type { SyncPlanDto } from '../api/generated/models';
+import { cappedRows } from '../ui/capped-rows';
 
 interface PlanRow {
   change: 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unavailable' | 'keep extra';
@@ -11,8 +12,6 @@ interface PlanRow {
 }
 
 /** A sync plan as one readable table: what changes, from which version to which, and why not when it cannot. */
-const ROWS_SHOWN = 200;
-
 @Component({
   selector: 'ps-plan-view',
   template: `
@@ -54,12 +53,10 @@ const ROWS_SHOWN = 200;
 export class PlanViewComponent {
   readonly plan = input.required<SyncPlanDto>();
 
-  /** A first report against a 2,000-package target plans 2,000 installs; the table starts with the first few. */
-  protected readonly showAll = signal(false);
-  protected readonly shownRows = computed(() =>
-    this.showAll() ? this.rows() : this.rows().slice(0, ROWS_SHOWN),
-  );
   protected readonly rows = computed(() => planRows(this.plan()));
+  private readonly capped = cappedRows(this.rows);
+  protected readonly showAll = this.capped.showAll;
+  protected readonly shownRows = this.capped.shownRows;
   protected readonly summary = computed(() => {
     const plan = this.plan();
     return [

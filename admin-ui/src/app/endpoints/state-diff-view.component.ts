@@ -1,5 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { StateDiff } from '@pacman-sync/shared';
+
+import { cappedRows } from '../ui/capped-rows';
 
 interface DiffRow {
   change: 'added' | 'removed' | 'upgraded' | 'downgraded';
@@ -9,8 +11,6 @@ interface DiffRow {
 }
 
 /** The difference between two snapshots (shared diffStates from "from" to "to"), one row per package. */
-const ROWS_SHOWN = 200;
-
 @Component({
   selector: 'ps-state-diff-view',
   template: `
@@ -54,12 +54,10 @@ const ROWS_SHOWN = 200;
 })
 export class StateDiffViewComponent {
   readonly diff = input.required<StateDiff>();
-  /** A first report against a 2,000-package target plans 2,000 installs; the table starts with the first few. */
-  protected readonly showAll = signal(false);
-  protected readonly shownRows = computed(() =>
-    this.showAll() ? this.rows() : this.rows().slice(0, ROWS_SHOWN),
-  );
   protected readonly rows = computed(() => diffRows(this.diff()));
+  private readonly capped = cappedRows(this.rows);
+  protected readonly showAll = this.capped.showAll;
+  protected readonly shownRows = this.capped.shownRows;
 }
 
 /** diffStates(from, to) says what `from` lacks to become `to`; read as history: missing = added, extra = removed. */
