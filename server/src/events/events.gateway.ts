@@ -56,6 +56,10 @@ export interface EventsGatewayStats {
   droppedSlow: number;
   droppedDead: number;
   sent: number;
+  /** Re-checks of a connection's token after a notice about its credential, whatever their outcome. */
+  rechecked: number;
+  /** Closed with 4401: the credential expired, was revoked, or grants something else now. */
+  closedCredentials: number;
 }
 
 /**
@@ -78,7 +82,15 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     perMessageDeflate: false,
     handleProtocols: (protocols) => selectSubprotocol(protocols),
   });
-  private readonly counters = { accepted: 0, rejected: 0, droppedSlow: 0, droppedDead: 0, sent: 0 };
+  private readonly counters = {
+    accepted: 0,
+    rejected: 0,
+    droppedSlow: 0,
+    droppedDead: 0,
+    sent: 0,
+    rechecked: 0,
+    closedCredentials: 0,
+  };
   private server: Server | null = null;
   private subscription: Subscription | null = null;
   private credentialSubscription: Subscription | null = null;
@@ -251,13 +263,19 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async recheckConnection(ws: WebSocket, connection: Connection): Promise<void> {
-    const current = await this.authenticator.authenticate(connection.token);
+    let current: EventsPrincipal | null;
+    try {
+      current = await this.authenticator.authenticate(connection.token);
+    } finally {
+      this.counters.rechecked++;
+    }
     if (this.connections.get(ws) !== connection) return;
     if (current === null) this.closeForCredentials(ws, 'token revoked');
     else if (!sameAccess(connection.principal, current)) this.closeForCredentials(ws, 'token changed');
   }
 
   private closeForCredentials(ws: WebSocket, reason: string): void {
+    this.counters.closedCredentials++;
     this.connections.delete(ws);
     ws.close(CLOSE_CREDENTIALS_INVALID, reason);
   }

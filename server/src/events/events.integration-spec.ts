@@ -3,10 +3,10 @@ import * as net from 'node:net';
 
 import { WebSocket } from 'ws';
 
-import { startTestApp, TestApp } from '../../test/support/test-app';
+import { startTestApp, TEST_ADMIN_PASSWORD, TestApp } from '../../test/support/test-app';
 import { testEngine } from '../../test/support/test-database';
 import { EVENTS_SUBPROTOCOL } from './events-authenticator';
-import { CLOSE_SERVICE_RESTART, EventsGateway } from './events.gateway';
+import { CLOSE_CREDENTIALS_INVALID, CLOSE_SERVICE_RESTART, EventsGateway } from './events.gateway';
 import { EventsService, ServerEvent } from './events.service';
 
 /** A WebSocket client that records every event it receives and can wait for one that matches. */
@@ -396,3 +396,200 @@ describe(`WS /api/events shutdown on ${testEngine()}`, () => {
     client.close();
   });
 });
+
+describe(`WS /api/events when a credential is revoked or changed, on ${testEngine()}`, () => {
+  let t: TestApp;
+  let port: number;
+  const clients: EventsClient[] = [];
+
+  async function connectWith(token: string): Promise<EventsClient> {
+    const client = await EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    clients.push(client);
+    return client;
+  }
+
+  async function apiToken(name: string): Promise<{ id: string; secret: string }> {
+    const created = await t.http.post('/api/tokens').send({ name, role: 'ci' }).expect(201);
+    return { id: created.body.token.id as string, secret: created.body.secret as string };
+  }
+
+  async function consoleUser(
+    username: string,
+    role: 'viewer' | 'admin',
+  ): Promise<{ id: string; token: string }> {
+    const password = `${username}-password-0123`;
+    const user = await t.http.post('/api/users').send({ username, password, role }).expect(201);
+    const login = await t.anonymous.post('/api/auth/login').send({ username, password }).expect(200);
+    return { id: user.body.id as string, token: login.body.access_token as string };
+  }
+
+  /** Publishes a marker event and waits until every client has it: proof that their connections still serve. */
+  async function stillServe(clients: EventsClient[], marker: string): Promise<void> {
+    t.app.get(EventsService).publish('repositories.analyzed', { pool_id: marker });
+    for (const client of clients) {
+      await client.next((event) => event.data.pool_id === marker);
+      expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    }
+  }
+
+  async function refusedWith(token: string): Promise<void> {
+    await expect(
+      EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    ).rejects.toThrow(/401/);
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('DELETE /api/tokens/{id} closes the sockets of that API token with 4401, not those of another', async () => {
+    const revoked = await apiToken('ws-revoked');
+    const kept = await apiToken('ws-kept');
+    const first = await connectWith(revoked.secret);
+    const second = await connectWith(revoked.secret);
+    const other = await connectWith(kept.secret);
+    const admin = await connectWith(t.adminToken);
+    const closes = [first.closed(), second.closed()];
+
+    await t.http.delete(`/api/tokens/${revoked.id}`).expect(204);
+
+    for (const close of await Promise.all(closes)) {
+      expect(close).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+    }
+    await stillServe([other, admin], 'after-token-revocation');
+    // The notice itself never reaches a client.
+    expect(admin.received.map((event) => event.type)).toEqual(['repositories.analyzed']);
+    await refusedWith(revoked.secret);
+  });
+
+  it('rotating or revoking an endpoint token closes that endpoint’s sockets only', async () => {
+    const pool = (await t.http.post('/api/pools').send({ name: 'ws-revocation' }).expect(201)).body;
+    const register = async (name: string) => {
+      const response = await t.http
+        .post('/api/endpoints')
+        .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
+        .expect(201);
+      return { id: response.body.endpoint.id as string, token: response.body.token as string };
+    };
+    const rotated = await register('ws-rotated');
+    const revoked = await register('ws-revoked');
+    const neighbour = await register('ws-neighbour');
+    const onRotated = await connectWith(rotated.token);
+    const onRevoked = await connectWith(revoked.token);
+    const onNeighbour = await connectWith(neighbour.token);
+    const rotatedClosed = onRotated.closed();
+    const revokedClosed = onRevoked.closed();
+
+    const fresh = (await t.http.post(`/api/endpoints/${rotated.id}/token`).expect(200)).body.token as string;
+    expect(await rotatedClosed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+    await t.http.delete(`/api/endpoints/${revoked.id}/token`).expect(204);
+    expect(await revokedClosed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+
+    await refusedWith(rotated.token);
+    const reconnected = await connectWith(fresh);
+    await t.http
+      .post(`/api/endpoints/${neighbour.id}/state`)
+      .send(state([['bash', '5.2.037-1']]))
+      .expect(200);
+    await t.http.post(`/api/endpoints/${neighbour.id}/set-latest`).expect(200);
+    for (const client of [onNeighbour, reconnected]) {
+      await client.next((event) => event.type === 'pool.target_changed' && event.data.pool_id === pool.id);
+      expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    }
+  });
+
+  it('disabling, demoting or deleting a user closes its session sockets; a password change does not', async () => {
+    const disabled = await consoleUser('ws-disabled', 'viewer');
+    const demoted = await consoleUser('ws-demoted', 'admin');
+    const deleted = await consoleUser('ws-deleted', 'viewer');
+    const repassworded = await consoleUser('ws-repassworded', 'viewer');
+    const sockets = {
+      disabled: await connectWith(disabled.token),
+      demoted: await connectWith(demoted.token),
+      deleted: await connectWith(deleted.token),
+      repassworded: await connectWith(repassworded.token),
+      admin: await connectWith(t.adminToken),
+    };
+    const closes = {
+      disabled: sockets.disabled.closed(),
+      demoted: sockets.demoted.closed(),
+      deleted: sockets.deleted.closed(),
+    };
+
+    await t.http.put(`/api/users/${disabled.id}`).send({ disabled: true }).expect(200);
+    expect(await closes.disabled).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+    await t.http.put(`/api/users/${demoted.id}`).send({ role: 'viewer' }).expect(200);
+    // Its token still works, with the new role: the client reconnects and sees what a viewer sees.
+    expect(await closes.demoted).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token changed' });
+    await t.http.delete(`/api/users/${deleted.id}`).expect(204);
+    expect(await closes.deleted).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+
+    // A password change does not end sessions (the server never did): the socket is re-checked and kept.
+    const gateway = t.app.get(EventsGateway);
+    const rechecked = gateway.stats().rechecked;
+    await t.http.put(`/api/users/${repassworded.id}`).send({ password: 'another-password-0123' }).expect(200);
+    await until(() => gateway.stats().rechecked > rechecked);
+    await stillServe([sockets.repassworded, sockets.admin], 'after-password-change');
+
+    await refusedWith(disabled.token);
+    await refusedWith(deleted.token);
+    await connectWith(demoted.token);
+  });
+});
+
+describe(`WS /api/events when the session expires, on ${testEngine()}`, () => {
+  it('closes the socket with 4401 "token expired" when the JWT’s exp passes, and refuses it then', async () => {
+    const t = await startTestApp({}, { sessionTtlSeconds: 4 });
+    try {
+      await t.app.listen(0, '127.0.0.1');
+      const port = (t.app.getHttpServer().address() as AddressInfo).port;
+      const url = `ws://127.0.0.1:${port}/api/events`;
+      // A session of its own, used at once: the one startTestApp made may be near its end on a loaded machine.
+      const login = await t.anonymous
+        .post('/api/auth/login')
+        .send({ username: 'admin', password: TEST_ADMIN_PASSWORD })
+        .expect(200);
+      expect(login.body.expires_in).toBe(4);
+      const session: string = login.body.access_token;
+      const options = { headers: { authorization: `Bearer ${session}` } };
+      const client = await EventsClient.connect(url, options);
+      const created = await t.as(session).post('/api/tokens').send({ name: 'lasting', role: 'viewer' });
+      expect(created.status).toBe(201);
+      const lasting = await EventsClient.connect(url, {
+        headers: { authorization: `Bearer ${created.body.secret}` },
+      });
+      try {
+        expect(await client.closed()).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token expired' });
+        await expect(EventsClient.connect(url, options)).rejects.toThrow(/401/);
+        t.app.get(EventsService).publish('repositories.analyzed', { pool_id: 'after-expiry' });
+        await lasting.next((event) => event.data.pool_id === 'after-expiry');
+        expect(client.received).toEqual([]);
+      } finally {
+        client.close();
+        lasting.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
