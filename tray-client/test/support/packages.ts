@@ -23,3 +23,28 @@ export const ARCH_REPO: RepositorySpec = {
 };
 export const MANJARO_REPO: RepositorySpec = { name: 'manjaro', packages: [libx1, app1, tool10] };
 export const REPOSITORIES = [ARCH_REPO, MANJARO_REPO];
+
+/**
+ * Packages that replace each other the way iptables-nft replaces iptables: the successor conflicts with
+ * the original, provides its name and ships the same files.
+ */
+export const iptables: PackageSpec = { name: 'iptables', version: '1.8.9-1', files: ['usr/bin/iptables'] };
+export const iptablesNft: PackageSpec = {
+  name: 'iptables-nft',
+  version: '1.8.9-1',
+  conflicts: ['iptables'],
+  provides: ['iptables=1.8.9-1'],
+  replaces: ['iptables'],
+  files: ['usr/bin/iptables', 'usr/bin/iptables-nft'],
+};
+/** Depends on iptables, which iptables-nft's provision satisfies. */
+export const firewallUi: PackageSpec = { name: 'firewall-ui', version: '1.0-1', depends: ['iptables'] };
+/** Provides iptables without conflicting with anything, so iptables-nft conflicts with it too. */
+export const legacyFirewall: PackageSpec = { name: 'legacy-fw', version: '1.0-1', provides: ['iptables'] };
+/** Conflicts only with old versions of libx. */
+export const pickyTool: PackageSpec = { name: 'picky', version: '1.0-1', conflicts: ['libx<2'] };
+
+export const SWAP_REPO: RepositorySpec = {
+  name: 'core',
+  packages: [iptables, iptablesNft, firewallUi, legacyFirewall, pickyTool, libx1, libx2],
+};

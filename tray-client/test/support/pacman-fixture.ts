@@ -33,6 +33,10 @@ export interface PackageSpec {
   version: string;
   arch?: string;
   depends?: string[];
+  /** .PKGINFO `conflict`, `provides` and `replaces` entries, written as a PKGBUILD would (`foo<2`). */
+  conflicts?: string[];
+  provides?: string[];
+  replaces?: string[];
   /** Paths (relative to the root) the package owns; default `usr/share/<name>/README`. */
   files?: string[];
   /** Bytes reported as installed size. */
@@ -86,6 +90,9 @@ export function buildPackage(spec: PackageSpec): string {
       `size = ${spec.size ?? 4096}`,
       `arch = ${spec.arch ?? 'any'}`,
       ...(spec.depends ?? []).map((dep) => `depend = ${dep}`),
+      ...(spec.conflicts ?? []).map((conflict) => `conflict = ${conflict}`),
+      ...(spec.provides ?? []).map((provision) => `provides = ${provision}`),
+      ...(spec.replaces ?? []).map((replaced) => `replaces = ${replaced}`),
     ];
     writeFileSync(join(work, '.PKGINFO'), `${lines.join('\n')}\n`);
     for (const path of files) {

@@ -1,9 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { SyncPlan } from '@pacman-sync/shared';
+
 import { TestRoot, useTestRoot } from '../../../test/support/pacman-fixture';
-import { app2, foreign, libx2, REPOSITORIES, tool09, tool10, tool11 } from '../../../test/support/packages';
+import {
+  app2,
+  firewallUi,
+  foreign,
+  iptables,
+  iptablesNft,
+  legacyFirewall,
+  libx1,
+  libx2,
+  REPOSITORIES,
+  SWAP_REPO,
+  tool09,
+  tool10,
+  tool11,
+} from '../../../test/support/packages';
 import { SyncProgress } from '../sync/progress';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
@@ -412,6 +428,196 @@ describe('PacmanAdapter against the real pacman', () => {
       expect(error.code).toBe('PACMAN_MISSING');
       expect(error.message).toContain('/nonexistent/pacman');
     });
+  });
+});
+
+describe('PacmanAdapter swapping conflicting packages (iptables → iptables-nft)', () => {
+  const root = useTestRoot({ repositories: [SWAP_REPO], perTest: true });
+
+  /** pacman -U and -R command lines the adapter started, each from the operation on. */
+  function transactions(runner: RecordingRunner): string[][] {
+    return runner.calls
+      .map((call) => [...call.args])
+      .filter((args) => args.includes('-U') || args.includes('-R'))
+      .map((args) => args.slice(args.findIndex((arg) => arg === '-U' || arg === '-R')));
+  }
+
+  function swapPlan(): SyncPlan {
+    return syncPlan({
+      install: [planItem('iptables-nft', null, '1.8.9-1', { install_reason: 'dependency' })],
+      remove: [{ package_name: 'iptables', version: '1.8.9-1' }],
+    });
+  }
+
+  it('installs the successor and removes the package it conflicts with in ONE transaction', async () => {
+    root().install([iptables, firewallUi], { asdeps: ['iptables'] });
+    const runner = new RecordingRunner();
+    const transactionsBefore = root().transactionCount();
+
+    const summary = await root().adapter({}, { runner }).applyPlan(swapPlan());
+
+    expect(root().query()).toEqual(
+      new Map([
+        ['firewall-ui', '1.0-1'],
+        ['iptables-nft', '1.8.9-1'],
+      ]),
+    );
+    expect(root().transactionCount() - transactionsBefore).toBe(1);
+    const log = readFileSync(root().logfile, 'utf8').split('\n');
+    const started = log.findLastIndex((line) => line.includes('transaction started'));
+    expect(log.slice(started + 1, started + 3).map((line) => line.replace(/^\[[^\]]*\] /, ''))).toEqual([
+      '[ALPM] removed iptables (1.8.9-1)',
+      '[ALPM] installed iptables-nft (1.8.9-1)',
+    ]);
+    // The removal happened inside -U: no separate -R, and --ask answered only the conflict question.
+    expect(transactions(runner)).toEqual([
+      [
+        '-U',
+        '--noconfirm',
+        '--ask=4',
+        '--',
+        `file://${root().repositoryDir('core')}/iptables-nft-1.8.9-1-any.pkg.tar.gz`,
+      ],
+    ]);
+    expect(summary).toMatchObject({ installed: 1, removed: 1 });
+    // The local database is consistent: firewall-ui's dependency is met by the provision, the shared
+    // file belongs to iptables-nft, and the target's install reason holds.
+    expect(root().pacman(['-Dk'])).toContain('No database errors have been found!');
+    expect(root().pacman(['-Qo', join(root().root, 'usr/bin/iptables')])).toContain(
+      'owned by iptables-nft 1.8.9-1',
+    );
+    expect([...root().query('-Qd').keys()]).toEqual(['iptables-nft']);
+  });
+
+  it('goes back the same way: the installed successor conflicts with the package the plan installs', async () => {
+    root().install([iptablesNft, firewallUi]);
+    // From the package cache, so the conflicts come from the file's own .PKGINFO.
+    const cached = root().addToCache(iptables);
+    const runner = new RecordingRunner();
+    const plan = syncPlan({
+      install: [planItem('iptables', null, '1.8.9-1', { source: 'cache' })],
+      remove: [{ package_name: 'iptables-nft', version: '1.8.9-1' }],
+    });
+
+    await root().adapter({}, { runner }).applyPlan(plan);
+
+    expect(root().query()).toEqual(
+      new Map([
+        ['firewall-ui', '1.0-1'],
+        ['iptables', '1.8.9-1'],
+      ]),
+    );
+    expect(transactions(runner)).toEqual([['-U', '--noconfirm', '--ask=4', '--', cached]]);
+    expect(root().pacman(['-Dk'])).toContain('No database errors have been found!');
+  });
+
+  it('refuses, before pacman starts, a conflict with a package the plan keeps', async () => {
+    root().install([iptables, firewallUi]);
+    const runner = new RecordingRunner();
+    // remove_extra is off: the target lacks iptables, but the plan does not remove it.
+    const plan = syncPlan({ install: [planItem('iptables-nft', null, '1.8.9-1')] });
+
+    const error = await failureOf(root().adapter({}, { runner }).applyPlan(plan));
+
+    expect(error.code).toBe('PACKAGE_CONFLICT');
+    expect(error.message).toBe(
+      'installing the plan would remove iptables, which the plan keeps: iptables-nft conflicts with ' +
+        'installed iptables ("iptables"); nothing was changed',
+    );
+    expect(transactions(runner)).toEqual([]);
+    expect(root().query()).toEqual(
+      new Map([
+        ['firewall-ui', '1.0-1'],
+        ['iptables', '1.8.9-1'],
+      ]),
+    );
+  });
+
+  it('refuses when the conflict also reaches a package that only provides the name', async () => {
+    root().install([iptables, legacyFirewall]);
+    const runner = new RecordingRunner();
+
+    const error = await failureOf(root().adapter({}, { runner }).applyPlan(swapPlan()));
+
+    expect(error.code).toBe('PACKAGE_CONFLICT');
+    expect(error.message).toContain('would remove legacy-fw, which the plan keeps');
+    expect(transactions(runner)).toEqual([]);
+    expect(root().query()).toEqual(
+      new Map([
+        ['iptables', '1.8.9-1'],
+        ['legacy-fw', '1.0-1'],
+      ]),
+    );
+  });
+
+  it('applies a versioned conflict only to the versions it names', async () => {
+    const plan = syncPlan({ install: [planItem('picky', null, '1.0-1')] });
+    root().install([libx2]);
+    const runner = new RecordingRunner();
+    await root().adapter({}, { runner }).applyPlan(plan);
+    // libx 2.0 is not "libx<2": an ordinary install, without --ask.
+    expect(transactions(runner)[0].slice(0, 3)).toEqual(['-U', '--noconfirm', '--']);
+    expect(root().query()).toEqual(
+      new Map([
+        ['libx', '2.0-1'],
+        ['picky', '1.0-1'],
+      ]),
+    );
+
+    root().pacman(['-R', '--', 'picky', 'libx']);
+    root().install([libx1]);
+    const refused = await failureOf(root().adapter().applyPlan(plan));
+    expect(refused.code).toBe('PACKAGE_CONFLICT');
+    expect(refused.message).toContain('picky conflicts with installed libx ("libx<2")');
+    expect(root().query()).toEqual(new Map([['libx', '1.0-1']]));
+  });
+
+  it('refuses a plan that installs two packages that conflict with each other', async () => {
+    const runner = new RecordingRunner();
+    const plan = syncPlan({
+      install: [planItem('iptables', null, '1.8.9-1'), planItem('iptables-nft', null, '1.8.9-1')],
+    });
+
+    const error = await failureOf(root().adapter({}, { runner }).applyPlan(plan));
+
+    // pacman itself would quietly drop iptables from the transaction, since iptables-nft provides it.
+    expect(error.code).toBe('PACKAGE_CONFLICT');
+    expect(error.message).toContain('iptables-nft conflicts with iptables ("iptables")');
+    expect(transactions(runner)).toEqual([]);
+    expect(root().query()).toEqual(new Map());
+  });
+
+  it('refuses a swap when another file of the plan can only be read after pacman downloads it', async () => {
+    root().install([iptables]);
+    const runner = new RecordingRunner();
+    const plan = swapPlan();
+    plan.install.push(planItem('tool', null, '0.5-1', { source: 'archive' }));
+
+    const error = await failureOf(
+      root().adapter({ archiveUrl: 'http://archive.invalid' }, { runner }).applyPlan(plan),
+    );
+
+    expect(error.code).toBe('PACKAGE_CONFLICT');
+    expect(error.message).toContain(
+      'what tool 0.5-1 conflicts with is known only once pacman has downloaded it',
+    );
+    expect(transactions(runner)).toEqual([]);
+    expect(root().query()).toEqual(new Map([['iptables', '1.8.9-1']]));
+  });
+
+  it('lets pacman refuse a conflict nobody could see coming, and classifies it', async () => {
+    root().install([iptables]);
+    // A cached file whose name says one package while it holds another: the adapter cannot trust its
+    // metadata, so pacman meets the conflict itself and --noconfirm answers no.
+    const disguised = join(root().cachedir, 'renamed-1.0-1-any.pkg.tar.gz');
+    copyFileSync(root().addToCache(iptablesNft), disguised);
+    const plan = syncPlan({ install: [planItem('renamed', null, '1.0-1', { source: 'cache' })] });
+
+    const error = await failureOf(root().adapter().applyPlan(plan));
+
+    expect(error.code).toBe('PACKAGE_CONFLICT');
+    expect(error.outputTail).toContain(':: iptables-nft and iptables are in conflict');
+    expect(root().query()).toEqual(new Map([['iptables', '1.8.9-1']]));
   });
 });
 

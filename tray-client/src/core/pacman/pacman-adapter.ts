@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import {
   FOREIGN_REPOSITORY,
@@ -27,12 +28,14 @@ import {
 
 import { Environment, PacmanConfig } from '../config/client-config';
 import { resolveCacheDir } from '../config/state-dir';
-import { PackageSources, RepositoryContents, resolvePackage } from '../sync/package-sources';
+import { PackageSources, RepositoryContents, ResolvedPackage, resolvePackage } from '../sync/package-sources';
 import { PacmanProgressParser, ProgressListener } from '../sync/progress';
 import {
   fileIdentity,
   LocalDbPackage,
+  PackageRelations,
   readLocalDb,
+  readPackageInfo,
   readSyncDb,
   readSyncDbNames,
   SyncDbPackage,
@@ -40,6 +43,7 @@ import {
 import { PackageFile, listPackageFiles } from './package-files';
 import { PacmanError, UnsafeTargetError, failureFromOutput, OUTPUT_TAIL_LINES } from './pacman-errors';
 import { confOption, PacmanConfDump, parsePacmanConf } from './pacman-conf';
+import { transactionConflicts } from './package-conflicts';
 import {
   ProcessResult,
   ProcessRunner,
@@ -296,6 +300,9 @@ export class PacmanAdapter {
     const progress = options.onProgress ?? (() => undefined);
     const files: string[] = [];
 
+    const conf = await this.pacmanConf();
+    const dbpath = this.dbpath(conf);
+    let removedWithInstalls = new Set<string>();
     if (changes.length > 0) {
       progress({
         phase: 'resolve',
@@ -304,11 +311,13 @@ export class PacmanAdapter {
         package: null,
         message: 'resolving package files',
       });
-      const sources = await this.packageSources(options.refreshDatabases ?? false);
+      const installed = readLocalDb(dbpath) ?? [];
+      const sources = await this.packageSources(options.refreshDatabases ?? false, conf, installed);
+      const resolved: ResolvedPackage[] = [];
       const missing: string[] = [];
       for (const item of changes) {
-        const resolved = resolvePackage(item.package_name, item.to_version, item.repository, sources);
-        if (resolved) files.push(resolved.target);
+        const found = resolvePackage(item.package_name, item.to_version, item.repository, sources);
+        if (found) resolved.push(found);
         else missing.push(`${item.package_name} ${item.to_version}`);
       }
       if (missing.length > 0) {
@@ -317,12 +326,17 @@ export class PacmanAdapter {
           `no cache file, repository or archive offers: ${missing.join(', ')} (configure [pacman] archive_url to reach older versions)`,
         );
       }
+      files.push(...resolved.map((file) => file.target));
+      removedWithInstalls = await this.conflictRemovals(changes, resolved, sources, installed, plan);
       const downloads = files.filter((file) => !isAbsolute(file)).length;
       const parser = new PacmanProgressParser(
-        { install: changes.length, remove: 0, download: downloads },
+        { install: changes.length, remove: removedWithInstalls.size, download: downloads },
         progress,
       );
-      await this.transaction('pacman -U', ['-U', '--noconfirm', '--', ...files], output, (line) =>
+      // pacman asks before removing a conflicting package, and --noconfirm answers no; --ask inverts the
+      // answer to exactly that question, and conflictRemovals has checked every package it can remove.
+      const answers = removedWithInstalls.size > 0 ? [`--ask=${ALPM_QUESTION_CONFLICT_PKG}`] : [];
+      await this.transaction('pacman -U', ['-U', '--noconfirm', ...answers, '--', ...files], output, (line) =>
         parser.accept(line),
       );
 
@@ -342,12 +356,11 @@ export class PacmanAdapter {
       }
     }
 
-    if (plan.remove.length > 0) {
-      const parser = new PacmanProgressParser(
-        { install: 0, remove: plan.remove.length, download: 0 },
-        progress,
-      );
-      const names = plan.remove.map((item) => item.package_name);
+    const names = plan.remove
+      .map((item) => item.package_name)
+      .filter((name) => !removedWithInstalls.has(name));
+    if (names.length > 0) {
+      const parser = new PacmanProgressParser({ install: 0, remove: names.length, download: 0 }, progress);
       await this.transaction('pacman -R', ['-R', '--noconfirm', '--', ...names], output, (line) =>
         parser.accept(line),
       );
@@ -364,6 +377,84 @@ export class PacmanAdapter {
     };
   }
 
+  /**
+   * The installed packages pacman will remove inside the `-U` transaction because what the plan installs
+   * conflicts with them (in either direction, by name, version or provision, as libalpm matches). Each
+   * must be one the plan removes anyway; anything else is refused before pacman starts, because pacman
+   * would otherwise either stop (and --noconfirm says no) or remove a package the target keeps.
+   */
+  private async conflictRemovals(
+    changes: readonly PlanItem[],
+    resolved: readonly ResolvedPackage[],
+    sources: PackageSources,
+    installed: readonly LocalDbPackage[],
+    plan: SyncPlan,
+  ): Promise<Set<string>> {
+    const known: PackageRelations[] = [];
+    const unknown: string[] = [];
+    for (const [index, item] of changes.entries()) {
+      const relations = await this.relationsOf(item, resolved[index], sources);
+      if (relations) known.push(relations);
+      else unknown.push(`${item.package_name} ${item.to_version}`);
+    }
+    const { removals, betweenTargets } = transactionConflicts(known, installed);
+    if (betweenTargets.length > 0) {
+      // pacman would stop, or silently leave one of them out of the transaction when one provides the other.
+      const pairs = betweenTargets.map((c) => `${c.declaredBy} conflicts with ${c.matched} ("${c.reason}")`);
+      throw new PacmanError(
+        'PACKAGE_CONFLICT',
+        `the plan installs packages that conflict with each other: ${pairs.join('; ')}; nothing was changed`,
+      );
+    }
+    const removing = new Set(plan.remove.map((item) => item.package_name));
+    const kept = removals.filter((conflict) => !removing.has(conflict.installed));
+    if (kept.length > 0) {
+      const reasons = kept.map((c) =>
+        c.installed === c.matched
+          ? `${c.declaredBy} conflicts with installed ${c.installed} ("${c.reason}")`
+          : `installed ${c.installed} conflicts with ${c.matched} ("${c.reason}")`,
+      );
+      const names = [...new Set(kept.map((conflict) => conflict.installed))].join(', ');
+      throw new PacmanError(
+        'PACKAGE_CONFLICT',
+        `installing the plan would remove ${names}, which the plan keeps: ${reasons.join('; ')}; nothing was changed`,
+      );
+    }
+    if (removals.length > 0 && unknown.length > 0) {
+      throw new PacmanError(
+        'PACKAGE_CONFLICT',
+        `the plan replaces conflicting packages (${[...new Set(removals.map((c) => c.installed))].join(', ')}), ` +
+          `but what ${unknown.join(', ')} conflicts with is known only once pacman has downloaded it, so pacman ` +
+          'may not be allowed to remove conflicting packages; nothing was changed',
+      );
+    }
+    return new Set(removals.map((conflict) => conflict.installed));
+  }
+
+  /** What a resolved file declares: the sync database entry it came from, or the file's own .PKGINFO. */
+  private async relationsOf(
+    item: PlanItem,
+    file: ResolvedPackage,
+    sources: PackageSources,
+  ): Promise<PackageRelations | null> {
+    if (file.source === 'repository') {
+      const entry = sources.repositories
+        .find((repository) => repository.name === file.repository)
+        ?.packages.find((pkg) => pkg.name === item.package_name && pkg.version === item.to_version);
+      return entry ?? null;
+    }
+    const path = file.target.startsWith('file://') ? fileURLToPath(file.target) : file.target;
+    // A remote archive file is read by pacman only after it downloads it.
+    if (!isAbsolute(path) || !existsSync(path)) return null;
+    try {
+      const info = await readPackageInfo(path, this.runner);
+      return info.name === item.package_name && info.version === item.to_version ? info : null;
+    } catch {
+      // A damaged file: pacman refuses it itself, with its own message.
+      return null;
+    }
+  }
+
   private async transaction(
     what: string,
     args: string[],
@@ -376,13 +467,15 @@ export class PacmanAdapter {
     if (result.exitCode !== 0) throw failureFromOutput(what, result.lines, result.exitCode);
   }
 
-  private async packageSources(refresh: boolean): Promise<PackageSources> {
-    const conf = await this.pacmanConf();
+  private async packageSources(
+    refresh: boolean,
+    conf: PacmanConfDump,
+    installed: readonly LocalDbPackage[],
+  ): Promise<PackageSources> {
     const repositories = await this.repositoryContents(refresh, conf);
     const cache = this.cacheDirs(conf).flatMap((dir) => listPackageFiles(dir));
     const knownArchitectures = new Map<string, string>();
-    for (const pkg of readLocalDb(this.dbpath(conf)) ?? [])
-      knownArchitectures.set(pkg.name, pkg.architecture);
+    for (const pkg of installed) knownArchitectures.set(pkg.name, pkg.architecture);
     for (const file of cache) knownArchitectures.set(file.name, file.architecture);
     for (const repository of repositories) {
       for (const pkg of repository.packages) knownArchitectures.set(pkg.name, pkg.architecture);
@@ -495,6 +588,9 @@ const MISSING_PROGRAM_HINTS: Partial<Record<string, string>> = {
   pkexec: 'install polkit, or set [pacman] privilege in client.conf',
   bsdtar: 'reading zstd or xz databases needs bsdtar; install libarchive',
 };
+
+/** libalpm's ALPM_QUESTION_CONFLICT_PKG (alpm.h): the bit of pacman's `--ask` mask for "Remove <pkg>?". */
+const ALPM_QUESTION_CONFLICT_PKG = 4;
 
 // Keyed by the binary's path and file identity, shared by every adapter of a long-running client.
 const pacmanVersions = new Map<string, Promise<string>>();

@@ -1,6 +1,7 @@
 export type PacmanErrorCode =
   | 'LOCK_HELD'
   | 'CONFLICTING_FILES'
+  | 'PACKAGE_CONFLICT'
   | 'MISSING_DEPENDENCY'
   | 'SIGNATURE'
   | 'DOWNLOAD'
@@ -12,6 +13,8 @@ export type PacmanErrorCode =
 const HINTS: Record<PacmanErrorCode, string> = {
   LOCK_HELD: 'another pacman is running (or a stale db.lck was left behind)',
   CONFLICTING_FILES: 'files of a package already exist on the system',
+  PACKAGE_CONFLICT:
+    'a package to install conflicts with an installed package the plan keeps, or with another one it installs',
   MISSING_DEPENDENCY: 'a dependency cannot be satisfied',
   SIGNATURE: 'a package or database signature is invalid or untrusted',
   DOWNLOAD: 'a package could not be downloaded',
@@ -60,6 +63,7 @@ const CLASSIFIERS: ReadonlyArray<[PacmanErrorCode, RegExp]> = [
     /signature .*(is invalid|unknown trust|is marginal trust)|invalid or corrupted package \(PGP signature\)|missing required signature|key ".*" is unknown/,
   ],
   ['CONFLICTING_FILES', /conflicting files|exists in filesystem/],
+  ['PACKAGE_CONFLICT', /unresolvable package conflicts detected|conflicting dependencies/],
   ['MISSING_DEPENDENCY', /could not satisfy dependencies|unable to satisfy dependency/],
   ['DOWNLOAD', /failed retrieving file|failed to retrieve some files|failed to download/],
   ['NOT_FOUND', /target not found|could not find or read package|No such file or directory/],
