@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SyncPlan } from '@pacman-sync/shared';
@@ -23,7 +23,8 @@ import {
 import { SyncProgress } from '../sync/progress';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
-import { PacmanError } from './pacman-errors';
+import { LOCALIZED_OUTPUT_WARNING, PacmanError } from './pacman-errors';
+import { ProcessRunner, SpawnProcessRunner } from './process-runner';
 
 async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
   try {
@@ -618,6 +619,62 @@ describe('PacmanAdapter swapping conflicting packages (iptables → iptables-nft
     expect(error.code).toBe('PACKAGE_CONFLICT');
     expect(error.outputTail).toContain(':: iptables-nft and iptables are in conflict');
     expect(root().query()).toEqual(new Map([['iptables', '1.8.9-1']]));
+  });
+});
+
+describe('PacmanAdapter under a sudo that drops LC_ALL', () => {
+  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true });
+
+  /** Starts a stand-in for sudo wherever the adapter starts sudo; everything else really runs. */
+  function germanSudo(): ProcessRunner {
+    const script = join(root().base, 'sudo');
+    // What pacman prints when sudoers lets LC_ALL=C go on a German system (only the prefixes and the
+    // failure lines are translated here; the test machine has no German locale to run pacman in).
+    writeFileSync(
+      script,
+      [
+        '#!/bin/bash',
+        'set -o pipefail',
+        '[ "$1" = -- ] && shift',
+        'unset LC_ALL',
+        `german='s/^error: .*/Fehler: Konnte den Vorgang nicht vorbereiten/; s/^warning: /Warnung: /; s/^:: .*/:: Kann Abhängigkeit nicht auflösen/'`,
+        // stdout and stderr stay apart, as they are for the real pacman.
+        `"$@" 2> >(sed -e "$german" >&2) | sed -e "$german"`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(script, 0o755);
+    const real = new SpawnProcessRunner();
+    return {
+      run: (program, args, options) => real.run(program === 'sudo' ? script : program, args, options),
+    };
+  }
+
+  it('says why a localized failure is unclassified, and how to fix sudoers', async () => {
+    const plan = syncPlan({ install: [planItem('needy', null, '1.0-1')] });
+
+    const error = await failureOf(
+      root().adapter({ privilege: 'sudo' }, { runner: germanSudo() }).applyPlan(plan),
+    );
+
+    expect(error.code).toBe('TRANSACTION_FAILED');
+    expect(error.outputTail).toContain('Fehler: Konnte den Vorgang nicht vorbereiten');
+    expect(error.message).toContain(LOCALIZED_OUTPUT_WARNING);
+    expect(error.message).toContain('Defaults!/usr/bin/pacman env_keep += "LC_ALL"');
+  });
+
+  it('still tells a held lock, from the lock file rather than the words', async () => {
+    root().install([tool10]);
+    writeFileSync(join(root().dbpath, 'db.lck'), '');
+    const plan = syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1')] });
+
+    const error = await failureOf(
+      root().adapter({ privilege: 'sudo' }, { runner: germanSudo() }).applyPlan(plan),
+    );
+
+    expect(error.code).toBe('LOCK_HELD');
+    expect(error.message).not.toContain(LOCALIZED_OUTPUT_WARNING);
+    expect(root().query()).toEqual(new Map([['tool', '1.0-1']]));
   });
 });
 

@@ -336,8 +336,12 @@ export class PacmanAdapter {
       // pacman asks before removing a conflicting package, and --noconfirm answers no; --ask inverts the
       // answer to exactly that question, and conflictRemovals has checked every package it can remove.
       const answers = removedWithInstalls.size > 0 ? [`--ask=${ALPM_QUESTION_CONFLICT_PKG}`] : [];
-      await this.transaction('pacman -U', ['-U', '--noconfirm', ...answers, '--', ...files], output, (line) =>
-        parser.accept(line),
+      await this.transaction(
+        'pacman -U',
+        ['-U', '--noconfirm', ...answers, '--', ...files],
+        output,
+        dbpath,
+        (line) => parser.accept(line),
       );
 
       const byReason = (reason: PlanItem['install_reason']) =>
@@ -352,7 +356,7 @@ export class PacmanAdapter {
       for (const [flag, names] of reasons) {
         const message = `pacman -D ${flag}`;
         progress({ phase: 'reason', current: ++step, total: reasons.length, package: null, message });
-        await this.transaction(`pacman -D ${flag}`, ['-D', flag, '--', ...names], output);
+        await this.transaction(`pacman -D ${flag}`, ['-D', flag, '--', ...names], output, dbpath);
       }
     }
 
@@ -361,7 +365,7 @@ export class PacmanAdapter {
       .filter((name) => !removedWithInstalls.has(name));
     if (names.length > 0) {
       const parser = new PacmanProgressParser({ install: 0, remove: names.length, download: 0 }, progress);
-      await this.transaction('pacman -R', ['-R', '--noconfirm', '--', ...names], output, (line) =>
+      await this.transaction('pacman -R', ['-R', '--noconfirm', '--', ...names], output, dbpath, (line) =>
         parser.accept(line),
       );
     }
@@ -459,12 +463,18 @@ export class PacmanAdapter {
     what: string,
     args: string[],
     output: string[],
+    dbpath: string,
     onLine?: (line: string) => void,
   ): Promise<void> {
     const { program, args: argv } = this.commandLine(args, true);
     const result = await this.exec(program, argv, { onLine });
     output.push(...result.lines);
-    if (result.exitCode !== 0) throw failureFromOutput(what, result.lines, result.exitCode);
+    if (result.exitCode === 0) return;
+    throw failureFromOutput(what, result.lines, result.exitCode, {
+      // Another pacman's lock outlives our pacman's failure; this holds in every locale.
+      lockPresent: existsSync(join(dbpath, 'db.lck')),
+      wrapper: program === 'sudo' ? 'sudo' : null,
+    });
   }
 
   private async packageSources(

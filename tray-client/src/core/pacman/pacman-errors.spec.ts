@@ -1,9 +1,11 @@
-import { classifyPacmanOutput, failureFromOutput } from './pacman-errors';
+import { classifyPacmanOutput, failureFromOutput, LOCALIZED_OUTPUT_WARNING } from './pacman-errors';
 
 describe('classifyPacmanOutput', () => {
   it.each([
     ['error: failed to init transaction (unable to lock database)', 'LOCK_HELD'],
     ['error: failed to commit transaction (conflicting files)', 'CONFLICTING_FILES'],
+    ['error: unresolvable package conflicts detected', 'PACKAGE_CONFLICT'],
+    ['error: failed to prepare transaction (conflicting dependencies)', 'PACKAGE_CONFLICT'],
     ['foo: /usr/share/x exists in filesystem (owned by bar)', 'CONFLICTING_FILES'],
     ['error: failed to prepare transaction (could not satisfy dependencies)', 'MISSING_DEPENDENCY'],
     [":: unable to satisfy dependency 'libx>=2' required by app", 'MISSING_DEPENDENCY'],
@@ -46,6 +48,40 @@ describe('classifyPacmanOutput', () => {
     expect(error.message).toBe(
       'pacman -U failed (LOCK_HELD: another pacman is running (or a stale db.lck was left behind)): ' +
         'error: failed to init transaction (unable to lock database)',
+    );
+  });
+});
+
+describe('failureFromOutput with evidence beyond the words', () => {
+  const german = ['Lade Pakete...', 'Fehler: Konnte den Vorgang nicht vorbereiten'];
+
+  it('calls an unreadable failure LOCK_HELD while the lock file is still there', () => {
+    expect(failureFromOutput('pacman -U', german, 1, { lockPresent: true }).code).toBe('LOCK_HELD');
+    // The words win when they say something else: the lock may be a new pacman's, started since.
+    const files = ['error: failed to commit transaction (conflicting files)'];
+    expect(failureFromOutput('pacman -U', files, 1, { lockPresent: true }).code).toBe('CONFLICTING_FILES');
+  });
+
+  it('says under sudo that the output was not English, and names the sudoers line', () => {
+    const error = failureFromOutput('pacman -U', german, 1, { wrapper: 'sudo' });
+    expect(error.code).toBe('TRANSACTION_FAILED');
+    expect(error.message).toBe(
+      'pacman -U failed (TRANSACTION_FAILED: pacman reported an error): ' +
+        `Fehler: Konnte den Vorgang nicht vorbereiten. ${LOCALIZED_OUTPUT_WARNING}`,
+    );
+  });
+
+  it('does not blame the locale for English output, for sudo itself, or without sudo', () => {
+    const english = ['error: something nobody expected'];
+    expect(failureFromOutput('pacman -U', english, 1, { wrapper: 'sudo' }).message).not.toContain(
+      LOCALIZED_OUTPUT_WARNING,
+    );
+    const sudoSays = ['sudo: a terminal is required to read the password'];
+    expect(failureFromOutput('pacman -U', sudoSays, 1, { wrapper: 'sudo' }).message).not.toContain(
+      LOCALIZED_OUTPUT_WARNING,
+    );
+    expect(failureFromOutput('pacman -U', german, 1, { wrapper: null }).message).not.toContain(
+      LOCALIZED_OUTPUT_WARNING,
     );
   });
 });

@@ -86,18 +86,43 @@ export function classifyPacmanOutput(lines: readonly string[]): PacmanErrorCode 
 
 export const OUTPUT_TAIL_LINES = 20;
 
+/** What the adapter knows about a failed run besides pacman's words. */
+export interface FailureEvidence {
+  /** The database lock file was still there after pacman exited: another pacman holds it. */
+  lockPresent?: boolean;
+  /** The privilege wrapper pacman ran under. */
+  wrapper?: 'sudo' | null;
+}
+
+// pacman prefixes every error with "error: " in English; a failed run without one did not speak English.
+const ENGLISH_ERROR = /^error: /;
+
 export function failureFromOutput(
   what: string,
   lines: readonly string[],
   exitCode: number | null,
+  evidence: FailureEvidence = {},
 ): PacmanError {
-  const code = classifyPacmanOutput(lines);
+  let code = classifyPacmanOutput(lines);
+  if (code === 'TRANSACTION_FAILED' && evidence.lockPresent) code = 'LOCK_HELD';
   const tail = lines.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES);
-  const firstError = lines.find((line) => line.startsWith('error:')) ?? tail[tail.length - 1] ?? '';
-  return new PacmanError(
-    code,
-    `${what} failed (${code}: ${PacmanError.hint(code)})${firstError ? `: ${firstError}` : ''}`,
-    tail,
-    exitCode,
-  );
+  const firstError = lines.find((line) => ENGLISH_ERROR.test(line)) ?? tail[tail.length - 1] ?? '';
+  let message = `${what} failed (${code}: ${PacmanError.hint(code)})${firstError ? `: ${firstError}` : ''}`;
+  if (
+    code === 'TRANSACTION_FAILED' &&
+    evidence.wrapper === 'sudo' &&
+    tail.length > 0 &&
+    !lines.some((line) => ENGLISH_ERROR.test(line) || line.startsWith('sudo: '))
+  ) {
+    message += `. ${LOCALIZED_OUTPUT_WARNING}`;
+  }
+  return new PacmanError(code, message, tail, exitCode);
 }
+
+/**
+ * sudo keeps LC_ALL=C by default (it is in sudoers' default env_check list); a sudoers that takes LC_*
+ * out of that list lets pacman answer in the system's language, which no classifier can read.
+ */
+export const LOCALIZED_OUTPUT_WARNING =
+  "pacman's messages were not in English, so the failure could not be classified: sudo did not pass " +
+  'LC_ALL=C on. Add `Defaults!/usr/bin/pacman env_keep += "LC_ALL"` to sudoers (see docs/client-pacman.md)';
