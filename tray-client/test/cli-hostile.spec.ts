@@ -11,7 +11,7 @@ import { ProcessRunner, SpawnProcessRunner } from '../src/core/pacman/process-ru
 import { TestClient } from './support/cli-harness';
 import { HttpTestServer, json, reply } from './support/http-test-server';
 import { serverOperation } from './support/operations';
-import { ARCH_REPO, libx1 } from './support/packages';
+import { ARCH_REPO, iptables, libx1, SWAP_REPO } from './support/packages';
 import { useTestRoot } from './support/pacman-fixture';
 import { syncPlan } from './support/plans';
 
@@ -154,6 +154,67 @@ describe('the CLI against a hostile server', () => {
     expect(paths).toContain(`POST /api/operations/${OPERATION_ID}/claim`);
     expect(paths).toContain(`POST /api/operations/${OPERATION_ID}/fail`);
     expect(runner.transactions).toEqual([]);
+  });
+});
+
+describe('the CLI given a plan whose install would remove a package the plan keeps', () => {
+  let server: HttpTestServer;
+  const root = useTestRoot({ repositories: [SWAP_REPO], prepare: (fresh) => fresh.install([iptables]) });
+  let client: TestClient;
+
+  beforeEach(async () => {
+    server = await HttpTestServer.start();
+    client = new TestClient('swap', root(), { serverUrl: server.url, autoSync: true });
+    mkdirSync(client.stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(client.stateDir, 'endpoint.json'),
+      JSON.stringify({ endpoint_id: ENDPOINT_ID, token: 'pse_token', server_url: server.url }),
+      { mode: 0o600 },
+    );
+  });
+  afterEach(async () => {
+    await server.close();
+    client.destroy();
+  });
+
+  it('refuses it before any pacman transaction, fails the operation and exits 3', async () => {
+    // iptables-nft conflicts with iptables, which the plan does not remove (remove_extra off).
+    const plan = syncPlan({
+      install: [
+        item({ package_name: 'iptables-nft', from_version: null, to_version: '1.8.9-1', repository: 'core' }),
+      ],
+    });
+    const pending = serverOperation({
+      id: OPERATION_ID,
+      endpoint_id: ENDPOINT_ID,
+      status: 'pending',
+      details: { requested_by: 'auto_sync', plan },
+    });
+    server.otherwise((request, response) => {
+      if (request.url.startsWith('/api/operations?')) {
+        json(response, 200, { items: [pending], total: 1, limit: 10, offset: 0 });
+      } else if (request.url.endsWith('/claim')) {
+        json(response, 200, { ...pending, status: 'in_progress' });
+      } else if (request.url.endsWith('/fail')) {
+        json(response, 200, { ...pending, status: 'failed' });
+      } else if (request.url.endsWith('/state')) {
+        json(response, 200, { known: true, changed: false, state_id: null, sync_status: 'behind' });
+      } else {
+        json(response, 404, { error: { code: 'NOT_FOUND', message: 'no' } });
+      }
+    });
+    const runner = new RecordingRunner();
+
+    const result = await client.run(['sync', '--yes', '--no-report', '--json'], {
+      adapterOptions: { runner },
+    });
+
+    expect(result.code).toBe(3);
+    expect(result.json<{ error: { code: string } }>().error.code).toBe('PACMAN_PACKAGE_CONFLICT');
+    const fail = server.requests.find((request) => request.url === `/api/operations/${OPERATION_ID}/fail`);
+    expect(JSON.parse(fail!.body).error).toMatch(/would remove iptables, which the plan keeps/);
+    expect(runner.transactions).toEqual([]);
+    expect(root().query()).toEqual(new Map([['iptables', '1.8.9-1']]));
   });
 });
 

@@ -60,7 +60,13 @@ export function exitCodeFor(error: unknown): number {
   ) {
     return EXIT.REFUSED;
   }
-  if (error instanceof PacmanError && error.code === 'PLAN_UNAVAILABLE') return EXIT.REFUSED;
+  // The client refused the plan before pacman changed anything (or pacman refused a package conflict).
+  if (
+    error instanceof PacmanError &&
+    (error.code === 'PLAN_UNAVAILABLE' || error.code === 'PACKAGE_CONFLICT')
+  ) {
+    return EXIT.REFUSED;
+  }
   return EXIT.ERROR;
 }
 
