@@ -43,6 +43,17 @@ describe('planRows', () => {
     ]);
   });
 
+  it('names the cache or the archive as the source when no repository delivers the file', () => {
+    const fromCache = { ...item('linux', '6.7.1-1', '6.6.10-1'), source: 'cache' as const, repository: null };
+    const fromArchive = { ...item('glibc', null, '2.38-7'), source: 'archive' as const, repository: null };
+    const plan = { ...PLAN, install: [fromArchive], upgrade: [], downgrade: [fromCache], unavailable: [] };
+    expect(planRows(plan).map((row) => [row.change, row.name, row.from, row.to, row.note])).toEqual([
+      ['install', 'glibc', '—', '2.38-7', 'archive'],
+      ['downgrade', 'linux', '6.7.1-1', '6.6.10-1', 'cache'],
+      ['keep extra', 'steam', '1.0.0.79-1', '1.0.0.79-1', 'not in the target; kept (remove extra is off)'],
+    ]);
+  });
+
   it('renders a summary and says when there is nothing to do', async () => {
     const fixture = TestBed.createComponent(PlanViewComponent);
     fixture.componentRef.setInput('plan', PLAN);

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-import type { SyncPlanDto } from '../api/generated/models';
+import type { PlanItemDto, SyncPlanDto } from '../api/generated/models';
 import { cappedRows } from '../ui/capped-rows';
 
 interface PlanRow {
@@ -75,35 +75,25 @@ export class PlanViewComponent {
 
 export function planRows(plan: SyncPlanDto): PlanRow[] {
   const substituted = new Set(plan.substituted.map((item) => item.package_name));
-  const note = (name: string, wanted: string, repository: string | null, source: string) =>
-    [
-      substituted.has(name) ? `wanted ${wanted}, closest available taken` : '',
-      source === 'repository' && repository ? `from ${repository}` : source,
-    ]
-      .filter(Boolean)
-      .join('; ');
+  // Installs, upgrades and downgrades read alike; an install's from_version is null, shown as "—".
+  const changeRow =
+    (change: 'install' | 'upgrade' | 'downgrade') =>
+    (item: PlanItemDto): PlanRow => ({
+      change,
+      name: item.package_name,
+      from: item.from_version ?? '—',
+      to: item.to_version,
+      note: [
+        substituted.has(item.package_name) ? `wanted ${item.wanted_version}, closest available taken` : '',
+        item.source === 'repository' && item.repository ? `from ${item.repository}` : item.source,
+      ]
+        .filter(Boolean)
+        .join('; '),
+    });
   return [
-    ...plan.install.map((item) => ({
-      change: 'install' as const,
-      name: item.package_name,
-      from: '—',
-      to: item.to_version,
-      note: note(item.package_name, item.wanted_version, item.repository, item.source),
-    })),
-    ...plan.upgrade.map((item) => ({
-      change: 'upgrade' as const,
-      name: item.package_name,
-      from: item.from_version ?? '—',
-      to: item.to_version,
-      note: note(item.package_name, item.wanted_version, item.repository, item.source),
-    })),
-    ...plan.downgrade.map((item) => ({
-      change: 'downgrade' as const,
-      name: item.package_name,
-      from: item.from_version ?? '—',
-      to: item.to_version,
-      note: note(item.package_name, item.wanted_version, item.repository, item.source),
-    })),
+    ...plan.install.map(changeRow('install')),
+    ...plan.upgrade.map(changeRow('upgrade')),
+    ...plan.downgrade.map(changeRow('downgrade')),
     ...plan.remove.map((item) => ({
       change: 'remove' as const,
       name: item.package_name,
