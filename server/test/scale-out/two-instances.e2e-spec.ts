@@ -112,6 +112,53 @@ describe('two server processes on one PostgreSQL', () => {
     }
   });
 
+  it('revoking an API token on instance 1 closes its sockets on both instances (4401), and only those', async () => {
+    const create = async (name: string) => {
+      const created = await api<{ token: { id: string }; secret: string }>(`${one.url}/api/tokens`, {
+        method: 'POST',
+        token,
+        body: { name, role: 'viewer' },
+      });
+      expect(created.status).toBe(201);
+      return { id: created.body.token.id, secret: created.body.secret };
+    };
+    const revoked = await create('e2e-revoked');
+    const kept = await create('e2e-kept');
+    // Instance 2 has the token cached from a REST call, as a script polling it would.
+    expect((await api(`${two.url}/api/pools`, { token: revoked.secret })).status).toBe(200);
+    const onTwo = await listen(two, revoked.secret);
+    const onOne = await listen(one, revoked.secret);
+    const other = await listen(two, kept.secret);
+    const closeOf = (ws: WebSocket) =>
+      new Promise<{ code: number; reason: string }>((resolve) =>
+        ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+      );
+    const closes = [closeOf(onTwo.ws), closeOf(onOne.ws)];
+    try {
+      const revocation = await api(`${one.url}/api/tokens/${revoked.id}`, { method: 'DELETE', token });
+      expect(revocation.status).toBe(204);
+      for (const close of await Promise.all(closes)) {
+        expect(close).toEqual({ code: 4401, reason: 'token revoked' });
+      }
+      // Instance 2 dropped its cached lookup with the notice, not credentialCacheSeconds later.
+      const refused = await api(`${two.url}/api/pools`, { token: revoked.secret });
+      expect(refused.status).toBe(401);
+      expect(isErrorShape(refused.body, 'UNAUTHENTICATED')).toBe(true);
+
+      const { poolId, reference } = await seedPool(one.url, token, 'after-revocation', 0);
+      await api(`${one.url}/api/endpoints/${reference.id}/set-latest`, { method: 'POST', token });
+      await waitFor(
+        () => other.events.find((e) => e.type === 'pool.target_changed' && e.data.pool_id === poolId),
+        5000,
+        'the event on the socket of the other token',
+      );
+      expect(other.ws.readyState).toBe(WebSocket.OPEN);
+      expect(other.events.some((e) => e.type === 'credential.changed')).toBe(false);
+    } finally {
+      for (const ws of [onTwo.ws, onOne.ws, other.ws]) ws.close();
+    }
+  });
+
   it('when an instance loses its LISTEN connection, its WebSocket clients are asked to reconnect (1012)', async () => {
     const client = await listen(two, token);
     const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
