@@ -15,12 +15,19 @@ import { CredentialRef, EventsService, ServerEvent } from './events.service';
 class TableAuthenticator extends EventsAuthenticator {
   readonly seen: Array<string | null> = [];
   readonly credentialChanges$ = new Subject<CredentialRef>();
+  /** A token listed here is answered from the table as it was, once the promise settles: a slow lookup. */
+  readonly slow = new Map<string, Promise<void>>();
   constructor(readonly table: Record<string, EventsPrincipal | 'throw'>) {
     super();
   }
   async authenticate(token: string | null): Promise<EventsPrincipal | null> {
     this.seen.push(token);
     const entry = token === null ? undefined : this.table[token];
+    const delay = token === null ? undefined : this.slow.get(token);
+    if (delay) {
+      this.slow.delete(token!);
+      await delay;
+    }
     if (entry === 'throw') throw new Error('token store down');
     return entry ?? null;
   }
@@ -200,6 +207,18 @@ describe('EventsGateway with an authenticator', () => {
     authenticator.table['ci-token'] = { role: 'viewer', credential: { kind: 'api_token', id: 't-1' } };
     authenticator.credentialChanges$.next({ kind: 'api_token', id: 't-1' });
     expect(await closed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token changed' });
+  });
+
+  it('refuses an upgrade whose token was revoked while it was being checked', async () => {
+    let finishLookup!: () => void;
+    authenticator.slow.set('ci-token', new Promise<void>((resolve) => (finishLookup = resolve)));
+    const refusal = connect(port, { authorization: 'Bearer ci-token' }).catch((error) => error);
+    await until(() => authenticator.seen.includes('ci-token'));
+    delete authenticator.table['ci-token'];
+    authenticator.credentialChanges$.next({ kind: 'api_token', id: 't-1' });
+    finishLookup();
+    expect(await refusal).toMatchObject({ status: 401 });
+    expect(authenticator.seen.filter((token) => token === 'ci-token')).toHaveLength(2);
   });
 
   it('asks a client to reconnect (1012) when its token cannot be re-checked', async () => {

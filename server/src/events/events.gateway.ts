@@ -74,6 +74,8 @@ export interface EventsGatewayStats {
 export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventsGateway');
   private readonly connections = new Map<WebSocket, Connection>();
+  /** Per upgrade being authenticated: the credential notices that arrived meanwhile. */
+  private readonly pendingUpgrades = new Set<CredentialRef[]>();
   private readonly wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -201,7 +203,7 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     const token = extractEventsToken(request);
-    const principal = await this.authenticator.authenticate(token);
+    const principal = await this.authenticateUpgrade(token);
     if (principal === null) {
       this.counters.rejected++;
       rejectUpgrade(socket, 401, 'UNAUTHENTICATED', 'A valid bearer token is required for /api/events');
@@ -213,6 +215,26 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     }
     socket.off('error', onEarlyError);
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal, token));
+  }
+
+  /**
+   * Authenticates again when a notice about the same credential arrived during the check: the answer may
+   * predate the revocation, and the notice came too early to find the socket. Nothing awaits between the
+   * final answer and accept(), so no notice can slip in there.
+   */
+  private async authenticateUpgrade(token: string | null): Promise<EventsPrincipal | null> {
+    for (;;) {
+      const noticed: CredentialRef[] = [];
+      this.pendingUpgrades.add(noticed);
+      let principal: EventsPrincipal | null;
+      try {
+        principal = await this.authenticator.authenticate(token);
+      } finally {
+        this.pendingUpgrades.delete(noticed);
+      }
+      const credential = principal?.credential;
+      if (!credential || !noticed.some((notice) => sameCredential(notice, credential))) return principal;
+    }
   }
 
   private accept(ws: WebSocket, principal: EventsPrincipal, token: string | null): void {
@@ -249,9 +271,10 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Every connection opened with that credential asks the authenticator again, with its own token. */
   private recheck(credential: CredentialRef): void {
+    for (const noticed of this.pendingUpgrades) noticed.push(credential);
     for (const [ws, connection] of this.connections) {
       const opener = connection.principal.credential;
-      if (opener?.kind !== credential.kind || opener.id !== credential.id) continue;
+      if (!opener || !sameCredential(opener, credential)) continue;
       this.recheckConnection(ws, connection).catch((error: unknown) => {
         // Fail closed: the client reconnects, and is let in again only if its token still holds.
         this.logger.error({ msg: 'could not re-check an events client’s credentials', err: error });
@@ -303,6 +326,10 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     this.connections.delete(ws);
     ws.terminate();
   }
+}
+
+function sameCredential(a: CredentialRef, b: CredentialRef): boolean {
+  return a.kind === b.kind && a.id === b.id;
 }
 
 /** Whether a re-checked principal sees what the connection was opened to see. */
