@@ -1,12 +1,11 @@
-import { HttpErrorResponse, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpErrorResponse } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 
 import { SessionStore } from '../auth/session.store';
-import { apiInterceptor } from './api-client';
+import { provideApi } from './api-client';
 import { ApiError, toApiError } from './api-error';
-import { provideApiConfiguration } from './generated/api-configuration';
 import { PoolsService } from './generated/services/pools.service';
 
 describe('toApiError', () => {
@@ -68,12 +67,7 @@ describe('apiInterceptor with the generated client', () => {
   beforeEach(() => {
     sessionStorage.clear();
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiInterceptor])),
-        provideHttpClientTesting(),
-        provideApiConfiguration('https://console.example'),
-      ],
+      providers: [provideRouter([]), provideApi('https://console.example'), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpTestingController);
     session = TestBed.inject(SessionStore);

@@ -1,9 +1,8 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 
-import { apiInterceptor } from '../api/api-client';
+import { provideApi } from '../api/api-client';
 import { LoginComponent, safeReturnUrl } from './login.component';
 import { SessionStore } from './session.store';
 
@@ -49,11 +48,7 @@ describe('LoginComponent', () => {
   beforeEach(() => {
     sessionStorage.clear();
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiInterceptor])),
-        provideHttpClientTesting(),
-      ],
+      providers: [provideRouter([]), provideApi(''), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpTestingController);
   });

@@ -1,10 +1,9 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 
 import { provideRouter } from '@angular/router';
 
-import { apiInterceptor } from '../api/api-client';
+import { provideApi } from '../api/api-client';
 import type { EndpointDto } from '../api/generated/models';
 import { FleetStore } from './fleet.store';
 
@@ -28,11 +27,7 @@ describe('FleetStore', () => {
   beforeEach(() => {
     localStorage.clear();
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiInterceptor])),
-        provideHttpClientTesting(),
-      ],
+      providers: [provideRouter([]), provideApi(''), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpTestingController);
     store = TestBed.inject(FleetStore);

@@ -1,9 +1,8 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
-import { apiInterceptor } from '../api/api-client';
+import { provideApi } from '../api/api-client';
 import type { OperationDto } from '../api/generated/models';
 import { OperationLogComponent } from './operation-log.component';
 
@@ -29,11 +28,7 @@ describe('OperationLogComponent', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiInterceptor])),
-        provideHttpClientTesting(),
-      ],
+      providers: [provideRouter([]), provideApi(''), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpTestingController);
   });
