@@ -13,8 +13,7 @@ export type PacmanErrorCode =
 const HINTS: Record<PacmanErrorCode, string> = {
   LOCK_HELD: 'another pacman is running (or a stale db.lck was left behind)',
   CONFLICTING_FILES: 'files of a package already exist on the system',
-  PACKAGE_CONFLICT:
-    'a package to install conflicts with an installed package the plan keeps, or with another one it installs',
+  PACKAGE_CONFLICT: 'a package to install conflicts with an installed package or with another one to install',
   MISSING_DEPENDENCY: 'a dependency cannot be satisfied',
   SIGNATURE: 'a package or database signature is invalid or untrusted',
   DOWNLOAD: 'a package could not be downloaded',
