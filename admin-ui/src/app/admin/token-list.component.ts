@@ -2,7 +2,7 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiError, errorMessage } from '../api/api-error';
+import { errorMessage, formErrorMessage } from '../api/api-error';
 import type { ApiTokenDto, ApiTokenRole, CreatedApiTokenDto } from '../api/generated/models';
 import { TokensService } from '../api/generated/services/tokens.service';
 import { ConfirmButtonComponent } from '../ui/confirm-button.component';
@@ -142,8 +142,7 @@ export class TokenListComponent implements OnInit {
       this.name = '';
       await this.load();
     } catch (error) {
-      const fields = error instanceof ApiError ? error.fieldMessages : [];
-      this.error.set([errorMessage(error), ...fields].join(' — '));
+      this.error.set(formErrorMessage(error));
     } finally {
       this.busy.set(false);
     }

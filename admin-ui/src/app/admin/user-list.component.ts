@@ -2,7 +2,7 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiError, errorMessage } from '../api/api-error';
+import { errorMessage, formErrorMessage } from '../api/api-error';
 import type { UserDto, UserRole } from '../api/generated/models';
 import { UsersService } from '../api/generated/services/users.service';
 import { SessionStore } from '../auth/session.store';
@@ -107,8 +107,7 @@ export class UserListComponent implements OnInit {
       this.password = '';
       await this.load();
     } catch (error) {
-      const fields = error instanceof ApiError ? error.fieldMessages : [];
-      this.error.set([errorMessage(error), ...fields].join(' — '));
+      this.error.set(formErrorMessage(error));
     } finally {
       this.busy.set(false);
     }

@@ -5,7 +5,7 @@ import { provideRouter, Router } from '@angular/router';
 
 import { SessionStore } from '../auth/session.store';
 import { provideApi } from './api-client';
-import { ApiError, toApiError } from './api-error';
+import { ApiError, formErrorMessage, toApiError } from './api-error';
 import { PoolsService } from './generated/services/pools.service';
 
 describe('toApiError', () => {
@@ -56,6 +56,17 @@ describe('toApiError', () => {
       fields: [{ field: 'name', messages: ['must not be empty', 'too short'] }, 'junk'],
     });
     expect(error.fieldMessages).toEqual(['name: must not be empty', 'name: too short']);
+  });
+
+  it('puts a form refusal in one line: the message, then each field', () => {
+    const invalid = new ApiError(400, 'VALIDATION_ERROR', 'Invalid request', {
+      fields: [{ field: 'name', messages: ['must not be empty'] }],
+    });
+    expect(formErrorMessage(invalid)).toBe('Invalid request — name: must not be empty');
+    expect(formErrorMessage(new ApiError(409, 'CONFLICT', 'Pool lab already exists'))).toBe(
+      'Pool lab already exists',
+    );
+    expect(formErrorMessage(new Error('offline'))).toBe('offline');
   });
 });
 

@@ -80,6 +80,12 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
+/** A form's refusal in one line: the message, then what each field got wrong (a VALIDATION_ERROR's details). */
+export function formErrorMessage(error: unknown): string {
+  const fields = error instanceof ApiError ? error.fieldMessages : [];
+  return [errorMessage(error), ...fields].join(' — ');
+}
+
 function parseBody(body: unknown): unknown {
   if (typeof body !== 'string') return body;
   try {

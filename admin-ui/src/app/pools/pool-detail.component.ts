@@ -4,7 +4,7 @@ import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import type { SyncPolicy } from '@pacman-sync/shared';
 
-import { ApiError, errorMessage } from '../api/api-error';
+import { ApiError, errorMessage, formErrorMessage } from '../api/api-error';
 import type { PoolDto, StateDto, StateSummaryDto } from '../api/generated/models';
 import { PoolsService } from '../api/generated/services/pools.service';
 import { SessionStore } from '../auth/session.store';
@@ -222,8 +222,7 @@ export class PoolDetailComponent {
       this.message.set(done);
       void this.pools.load();
     } catch (error) {
-      const fields = error instanceof ApiError ? error.fieldMessages : [];
-      this.actionError.set([errorMessage(error), ...fields].join(' — '));
+      this.actionError.set(formErrorMessage(error));
     } finally {
       this.saving.set(false);
     }

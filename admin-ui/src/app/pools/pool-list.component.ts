@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@ang
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 
-import { ApiError, errorMessage } from '../api/api-error';
+import { formErrorMessage } from '../api/api-error';
 import { PoolsService } from '../api/generated/services/pools.service';
 import { SessionStore } from '../auth/session.store';
 import { FleetStore } from '../endpoints/fleet.store';
@@ -98,8 +98,7 @@ export class PoolListComponent implements OnInit {
       await this.pools.load();
       await this.router.navigate(['/pools', pool.id]);
     } catch (error) {
-      const fields = error instanceof ApiError ? error.fieldMessages : [];
-      this.createError.set([errorMessage(error), ...fields].join(' — '));
+      this.createError.set(formErrorMessage(error));
     } finally {
       this.creating.set(false);
     }
