@@ -24,12 +24,18 @@ describe(`schema on ${testEngine()}`, () => {
     expect(applied.map((migration) => migration.name)).toEqual([
       'InitialSchema1764536400000',
       'AuthAndAudit1764540000000',
+      'SnapshotHashById1764900000000',
     ]);
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
   it('migrations revert cleanly and apply again', async () => {
+    const indexNames = async () =>
+      (await dataSource.createQueryRunner().getTable('package_states'))!.indices.map((index) => index.name);
+    expect(await indexNames()).toContain('IDX_package_states_id_content_hash');
+    await dataSource.undoLastMigration();
+    expect(await indexNames()).not.toContain('IDX_package_states_id_content_hash');
     await dataSource.undoLastMigration();
     expect(await dataSource.createQueryRunner().hasTable('audit_log')).toBe(false);
     expect(await dataSource.createQueryRunner().hasTable('pools')).toBe(true);
@@ -38,5 +44,6 @@ describe(`schema on ${testEngine()}`, () => {
     await dataSource.runMigrations();
     expect(await dataSource.createQueryRunner().hasTable('sync_operations')).toBe(true);
     expect(await dataSource.createQueryRunner().hasTable('audit_log')).toBe(true);
+    expect(await indexNames()).toContain('IDX_package_states_id_content_hash');
   });
 });

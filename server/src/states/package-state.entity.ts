@@ -17,6 +17,8 @@ import { Pool } from '../pools/pool.entity';
 @Entity('package_states')
 @Index('IDX_package_states_endpoint_created', ['endpoint_id', 'created_at'])
 @Index('UQ_package_states_pool_target', ['pool_id'], { unique: true, where: 'is_target = true' })
+// Covering: whether a snapshot id has a given hash is answered from the index (see its migration).
+@Index('IDX_package_states_id_content_hash', ['id', 'content_hash'])
 export class PackageStateEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -61,12 +61,7 @@ export class StatesService {
       if (answered) return answered;
     }
     const endpoint = await this.endpoints.findOrFail(endpointId);
-    const latest = endpoint.latest_state_id
-      ? await this.states.findOne({
-          where: { id: endpoint.latest_state_id },
-          select: { id: true, content_hash: true },
-        })
-      : null;
+    const latest = endpoint.latest_state_id ? await this.snapshotHash(endpoint.latest_state_id) : null;
 
     if (report.packages === undefined) {
       if (!latest || latest.content_hash !== report.content_hash) {
@@ -218,18 +213,13 @@ export class StatesService {
     const param = (index: number) => (isPostgres ? `$${index}` : '?');
     const lastSeenColumn = this.endpointRows.metadata.findColumnWithPropertyName('last_seen')!;
     const timestamp = this.dataSource.driver.preparePersistentValue(now, lastSeenColumn) as unknown;
-    // SQLite keeps a row's columns in order, and content_hash comes after the 1,500-package state_data:
-    // looking the snapshot up by primary key then reads through the JSON's overflow pages. The unary `+`
-    // keeps SQLite off the primary key, so it finds the hash in its index and compares only the id, which
-    // is stored first (4x faster). PostgreSQL keeps large JSON out of line and has no such cost.
-    const snapshotIdColumn = isPostgres ? 's.id' : '+s.id';
     const runner = this.dataSource.createQueryRunner();
     let rows: CheckInRow[];
     try {
       const result = await runner.query(
         `UPDATE endpoints SET last_seen = ${param(1)}, updated_at = ${param(2)}
          WHERE id = ${param(3)} AND EXISTS (
-           SELECT 1 FROM package_states s WHERE ${snapshotIdColumn} = endpoints.latest_state_id AND s.content_hash = ${param(4)})
+           SELECT 1 FROM ${this.snapshotHashes()} WHERE s.id = endpoints.latest_state_id AND s.content_hash = ${param(4)})
          RETURNING latest_state_id, sync_status, EXISTS (
            SELECT 1 FROM sync_operations o WHERE o.endpoint_id = endpoints.id AND o.status = 'completed'
              AND o.after_state_id IS NULL AND o.operation_type IN ('sync', 'revert')) AS operation_waits`,
@@ -248,6 +238,26 @@ export class StatesService {
       return { known: true, changed: false, state_id: stateId, sync_status: syncStatus };
     const endpoint = await this.endpoints.findOrFail(endpointId);
     return this.recordUnchanged(endpoint, stateId, now);
+  }
+
+  /**
+   * package_states as `s`, read through the covering (id, content_hash) index: SQLite's planner would
+   * otherwise take the primary key and walk the packages' overflow pages to reach content_hash, which is
+   * stored after them. PostgreSQL keeps large JSON out of line and picks well by itself.
+   */
+  private snapshotHashes(): string {
+    return this.dataSource.options.type === 'postgres'
+      ? 'package_states s'
+      : 'package_states s INDEXED BY IDX_package_states_id_content_hash';
+  }
+
+  private async snapshotHash(id: string): Promise<{ id: string; content_hash: string } | null> {
+    const placeholder = this.dataSource.options.type === 'postgres' ? '$1' : '?';
+    const rows = (await this.dataSource.query(
+      `SELECT s.id, s.content_hash FROM ${this.snapshotHashes()} WHERE s.id = ${placeholder}`,
+      [id],
+    )) as Array<{ id: string; content_hash: string }>;
+    return rows[0] ?? null;
   }
 
   /** The first report after an operation completed is its after-state. */
