@@ -3,7 +3,6 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-import helmet from '@fastify/helmet';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -13,6 +12,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { assertSafeInputShape } from './common/request-shape';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, TrustProxy } from './config/config';
 import { createRootLogger, PinoNestLogger } from './logging/logger';
@@ -42,6 +42,8 @@ const CONTENT_SECURITY_POLICY = {
   // Many fleets serve the console over plain HTTP on a LAN; upgrading its requests to HTTPS would break it.
   upgradeInsecureRequests: null,
 };
+
+const SECURITY_HEADERS = securityHeaders({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
 
 function fastifyTrustProxy(
   trust: TrustProxy,
@@ -131,7 +133,9 @@ export async function createApp(
     assertSafeInputShape(request.query, 'query');
     assertSafeInputShape(request.body, 'body');
   });
+  // Every reply, errors and the console's files included, carries helmet's headers and the request id.
   fastify.addHook('onSend', async (request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', request.id);
     return payload;
   });
@@ -142,9 +146,6 @@ export async function createApp(
   });
 
   await app.init();
-  // After init: registered before it, Fastify's own errors (malformed JSON, body too large) bypassed Nest's
-  // error handler and left in Fastify's shape instead of the one error shape.
-  await fastify.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
   // Only JSON bodies are accepted. Nest registers a urlencoded parser and Fastify a text/plain one at
   // init; without them such bodies get 415 instead of being parsed into something validation must guess at.
   // (Fastify's own errors — malformed JSON, body too large — reach the global filter through Nest's
