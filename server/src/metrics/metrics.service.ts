@@ -66,6 +66,15 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     registers: [this.registry],
   });
   private subscription: Subscription | null = null;
+  /**
+   * The request series' children by method, route pattern and status: looked up once, a child's inc and
+   * observe skip prom-client's label validation, which cost more than the counting on a check-in.
+   * Bounded: Fastify knows a fixed set of methods, routes are patterns and statuses are codes.
+   */
+  private readonly requestSeries = new Map<
+    string,
+    { count: ReturnType<Counter['labels']>; duration: ReturnType<Histogram['labels']> }
+  >();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -81,13 +90,30 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-      this.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-      this.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      const series = this.seriesFor(
+        request.method,
+        request.routeOptions.url ?? UNMATCHED_ROUTE,
+        reply.statusCode,
+      );
+      series.count.inc();
+      series.duration.observe(reply.elapsedTime / 1000);
     });
     this.subscription = this.events.events$.subscribe((event) =>
       this.eventsPublished.inc({ type: event.type }),
     );
+  }
+
+  private seriesFor(method: string, route: string, statusCode: number) {
+    const key = `${method} ${statusCode} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      series = {
+        count: this.httpRequests.labels({ method, route, status: String(statusCode) }),
+        duration: this.httpDuration.labels({ method, route }),
+      };
+      this.requestSeries.set(key, series);
+    }
+    return series;
   }
 
   onModuleDestroy(): void {
