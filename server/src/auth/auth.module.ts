@@ -17,6 +17,7 @@ import { AuthenticationGuard } from './authentication.guard';
 import { AuthorizationGuard } from './authorization.guard';
 import { CredentialsService } from './credentials.service';
 import { BearerEventsAuthenticator } from './events-authenticator';
+import { FixedWindowThrottlerStorage } from './fixed-window-throttler-storage';
 import { JWT_ALGORITHM } from './jwt.strategy';
 import { JWT_SECRET, loadOrCreateJwtSecret } from './jwt-secret';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -38,6 +39,7 @@ const RATE_WINDOW_MS = 60_000;
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         throttlers: [{ name: 'default', ttl: RATE_WINDOW_MS, limit: config.apiRateLimit }],
+        storage: new FixedWindowThrottlerStorage(),
       }),
     }),
   ],
