@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, IsNull, Repository } from 'typeorm';
 
+import { CredentialsService } from '../auth/credentials.service';
 import { ApiException } from '../common/errors/api.exception';
 import { Pool } from '../pools/pool.entity';
 import { PackageStateEntity } from '../states/package-state.entity';
@@ -20,6 +21,7 @@ export class EndpointsService {
     @InjectRepository(Pool) private readonly pools: Repository<Pool>,
     @InjectRepository(PackageStateEntity) private readonly states: Repository<PackageStateEntity>,
     private readonly status: EndpointStatusService,
+    private readonly credentials: CredentialsService,
   ) {}
 
   toDto(endpoint: Endpoint, now = new Date()): EndpointDto {
@@ -96,6 +98,8 @@ export class EndpointsService {
     if (input.report_interval !== undefined) changes.report_interval = input.report_interval;
     if (poolChanged) changes.pool_id = input.pool_id ?? null;
     if (Object.keys(changes).length > 0) await this.endpoints.update({ id }, changes);
+    // Its open sockets were scoped to the old pool's events.
+    if (poolChanged) this.credentials.forgetEndpoint(id);
     if (poolChanged || input.report_interval !== undefined)
       await this.status.recompute(await this.findOrFail(id));
     return this.get(id);
@@ -107,6 +111,7 @@ export class EndpointsService {
     await this.endpoints.update({ id }, { latest_state_id: null });
     await this.states.delete({ endpoint_id: id, is_target: false, set_at: IsNull() });
     await this.endpoints.delete({ id });
+    this.credentials.forgetEndpoint(id);
   }
 
   private async requirePool(poolId: string): Promise<void> {

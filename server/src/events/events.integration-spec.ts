@@ -510,6 +510,43 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
     }
   });
 
+  it('deleting an endpoint or moving it to another pool closes its sockets', async () => {
+    const pool = (await t.http.post('/api/pools').send({ name: 'ws-endpoint-changes' }).expect(201)).body;
+    const other = (await t.http.post('/api/pools').send({ name: 'ws-endpoint-moved-to' }).expect(201)).body;
+    const register = async (name: string) => {
+      const response = await t.http
+        .post('/api/endpoints')
+        .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
+        .expect(201);
+      return { id: response.body.endpoint.id as string, token: response.body.token as string };
+    };
+    const deleted = await register('ws-deleted');
+    const moved = await register('ws-moved');
+    const stays = await register('ws-stays');
+    const onDeleted = await connectWith(deleted.token);
+    const onMoved = await connectWith(moved.token);
+    const onStays = await connectWith(stays.token);
+    const deletedClosed = onDeleted.closed();
+    const movedClosed = onMoved.closed();
+
+    await t.http.delete(`/api/endpoints/${deleted.id}`).expect(204);
+    expect(await deletedClosed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token revoked' });
+    await t.http.put(`/api/endpoints/${moved.id}`).send({ pool_id: other.id }).expect(200);
+    expect(await movedClosed).toEqual({ code: CLOSE_CREDENTIALS_INVALID, reason: 'token changed' });
+
+    await refusedWith(deleted.token);
+    // The moved endpoint's token still works, now scoped to its new pool.
+    const reconnected = await connectWith(moved.token);
+    t.app.get(EventsService).publish('pool.target_changed', { pool_id: other.id, state_id: null });
+    await reconnected.next(
+      (event) => event.type === 'pool.target_changed' && event.data.pool_id === other.id,
+    );
+    // An endpoint sees only its own pool's analysis: the one left in place still gets it.
+    t.app.get(EventsService).publish('repositories.analyzed', { pool_id: pool.id });
+    await onStays.next((event) => event.type === 'repositories.analyzed' && event.data.pool_id === pool.id);
+    expect(onStays.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
   it('disabling, demoting or deleting a user closes its session sockets; a password change does not', async () => {
     const disabled = await consoleUser('ws-disabled', 'viewer');
     const demoted = await consoleUser('ws-demoted', 'admin');
