@@ -9,11 +9,16 @@ export interface ServerProcess {
   stop: () => Promise<void>;
   /** Runs `task` with the server's CPU profiler on when BENCH_PROFILE_DIR is set; writes `<name>.cpuprofile`. */
   profiled: <T>(name: string, task: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs `task` and returns its result with the server process's CPU time (user + system) spent meanwhile:
+   * per request, that is what the server costs, whatever else the shared machine is doing.
+   */
+  measured: <T>(task: () => Promise<T>) => Promise<{ result: T; cpuMs: number }>;
 }
 
 /** Starts bench/serve.js in a child process with `env` and waits for its port. */
 export function startServerProcess(
-  mode: 'app' | 'bare',
+  mode: 'app' | 'bare' | 'floor',
   env: Record<string, string>,
 ): Promise<ServerProcess> {
   const child = fork(path.join(__dirname, 'serve.js'), [], {
@@ -47,6 +52,20 @@ export function startServerProcess(
           await written;
           process.stdout.write(`CPU profile of the server: ${file}\n`);
           return result;
+        },
+        measured: async (task) => {
+          const cpuMicros = () =>
+            new Promise<number>((done) => {
+              child.on('message', function onMessage(reply: { cpuMicros?: number }) {
+                if (reply.cpuMicros === undefined) return;
+                child.off('message', onMessage);
+                done(reply.cpuMicros);
+              });
+              child.send('cpu');
+            });
+          const before = await cpuMicros();
+          const result = await task();
+          return { result, cpuMs: ((await cpuMicros()) - before) / 1000 };
         },
         stop: () =>
           new Promise<void>((done) => {

@@ -1,6 +1,7 @@
 // A server in a child process for the load benchmarks, so the load generator and the server each get a
 // core. BENCH_SERVER=app runs the real server (config from the environment, as main.ts does);
-// BENCH_SERVER=bare runs a Fastify route that only parses the check-in body and answers.
+// BENCH_SERVER=bare runs a Fastify route that only parses the check-in body and answers;
+// BENCH_SERVER=floor a minimal Nest app with the same validation (bench/nest-floor.ts).
 // The parent learns the port over IPC and sends 'stop' when done.
 import * as fs from 'node:fs';
 import { Session } from 'node:inspector';
@@ -10,6 +11,7 @@ import Fastify from 'fastify';
 
 import { createApp, BODY_LIMIT_BYTES } from '../src/app';
 import { loadConfig } from '../src/config/config';
+import { startNestFloor } from './nest-floor';
 
 interface Running {
   port: number;
@@ -39,13 +41,18 @@ async function startBare(): Promise<Running> {
 
 async function main(): Promise<void> {
   const mode = process.env.BENCH_SERVER;
-  if (mode !== 'app' && mode !== 'bare') throw new Error(`BENCH_SERVER must be app or bare, got ${mode}`);
+  if (mode !== 'app' && mode !== 'bare' && mode !== 'floor')
+    throw new Error(`BENCH_SERVER must be app, bare or floor, got ${mode}`);
   if (!process.send) throw new Error('bench/serve must be started with an IPC channel (child_process.fork)');
-  const running = mode === 'app' ? await startApp() : await startBare();
+  const running =
+    mode === 'app' ? await startApp() : mode === 'bare' ? await startBare() : await startNestFloor();
   const profiler = new Session();
   profiler.connect();
   process.on('message', (message: string | { profileStart?: true; profileStop?: string }) => {
-    if (message === 'stop') {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system });
+    } else if (message === 'stop') {
       running.close().then(
         () => process.exit(0),
         () => process.exit(1),
