@@ -207,6 +207,7 @@ describe(`access matrix on ${testEngine()}`, () => {
       login: { username: 'admin', password: TEST_ADMIN_PASSWORD },
       createPool: { name: unique('pool') },
       updatePool: { description: 'changed' },
+      assignPoolEndpoints: { endpoint_ids: [fleet.own.id] },
       registerEndpoint: { name: unique('enrolled'), hostname: 'enrolled.lan' },
       updateEndpoint: { name: 'matrix-own' },
       reportState: { content_hash: `sha256:${'0'.repeat(64)}` },

@@ -271,6 +271,7 @@ describe(`hostile input on ${testEngine()}`, () => {
         sync_policy: { exclude_packages: ['linux*'] },
       },
       updatePool: { name: 'hostile-renamed', sync_policy: { auto_sync: false } },
+      assignPoolEndpoints: { endpoint_ids: [fleet.own.id] },
       registerEndpoint: {
         name: 'hostile-new',
         hostname: 'new.lan',

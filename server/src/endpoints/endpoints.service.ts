@@ -1,11 +1,14 @@
+import type { SyncStatus } from '@pacman-sync/shared';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, IsNull, Repository } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, Repository } from 'typeorm';
 
 import { CredentialsService } from '../auth/credentials.service';
 import { ApiException } from '../common/errors/api.exception';
+import { ErrorCode } from '../common/errors/error-code';
 import { Pool } from '../pools/pool.entity';
 import { PackageStateEntity } from '../states/package-state.entity';
+import { AssignedEndpointsDto } from './dto/assign-endpoints.dto';
 import { EndpointDto, EndpointPageDto, RegisteredEndpointDto } from './dto/endpoint.dto';
 import { ListEndpointsQueryDto } from './dto/list-endpoints-query.dto';
 import { RegisterEndpointDto } from './dto/register-endpoint.dto';
@@ -13,6 +16,24 @@ import { UpdateEndpointDto } from './dto/update-endpoint.dto';
 import { EndpointStatusService } from './endpoint-status.service';
 import { generateEndpointToken, hashEndpointToken } from './endpoint-token';
 import { Endpoint } from './endpoint.entity';
+
+/** Worst first, the order an administrator works through them. */
+const STATUS_SEVERITY: readonly SyncStatus[] = [
+  'diverged',
+  'behind',
+  'offline',
+  'ahead',
+  'unknown',
+  'in_sync',
+];
+const STATUS_SEVERITY_SQL = `CASE endpoint.sync_status ${STATUS_SEVERITY.map(
+  (status, rank) => `WHEN '${status}' THEN ${rank}`,
+).join(' ')} ELSE ${STATUS_SEVERITY.length} END`;
+
+/** A LIKE pattern matching `text` literally (ESCAPE '\'): its wildcards and the escape itself are escaped. */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
 
 @Injectable()
 export class EndpointsService {
@@ -22,6 +43,7 @@ export class EndpointsService {
     @InjectRepository(PackageStateEntity) private readonly states: Repository<PackageStateEntity>,
     private readonly status: EndpointStatusService,
     private readonly credentials: CredentialsService,
+    private readonly dataSource: DataSource,
   ) {}
 
   toDto(endpoint: Endpoint, now = new Date()): EndpointDto {
@@ -46,15 +68,41 @@ export class EndpointsService {
   }
 
   async list(query: ListEndpointsQueryDto): Promise<EndpointPageDto> {
-    const where: FindOptionsWhere<Endpoint> = {};
-    if (query.pool_id) where.pool_id = query.pool_id;
-    if (query.sync_status) where.sync_status = query.sync_status;
-    const [endpoints, total] = await this.endpoints.findAndCount({
-      where,
-      order: { created_at: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+    const select = this.endpoints.createQueryBuilder('endpoint');
+    if (query.pool_id) select.andWhere('endpoint.pool_id = :poolId', { poolId: query.pool_id });
+    if (query.sync_status)
+      select.andWhere('endpoint.sync_status = :syncStatus', { syncStatus: query.sync_status });
+    if (query.search) {
+      const like = this.endpoints.manager.connection.options.type === 'postgres' ? 'ILIKE' : 'LIKE';
+      select.andWhere(
+        new Brackets((either) =>
+          either
+            .where(`endpoint.name ${like} :pattern ESCAPE '\\'`)
+            .orWhere(`endpoint.hostname ${like} :pattern ESCAPE '\\'`),
+        ),
+        { pattern: `%${escapeLikePattern(query.search)}%` },
+      );
+    }
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    switch (query.sort) {
+      case 'name':
+      case 'hostname':
+        select.orderBy(`LOWER(endpoint.${query.sort})`, direction);
+        select.addOrderBy(`endpoint.${query.sort}`, direction);
+        break;
+      case 'last_seen':
+        // Each engine has its own default place for NULL; never-seen endpoints go last either way.
+        select.orderBy('CASE WHEN endpoint.last_seen IS NULL THEN 1 ELSE 0 END', 'ASC');
+        select.addOrderBy('endpoint.last_seen', direction);
+        break;
+      case 'sync_status':
+        select.orderBy(STATUS_SEVERITY_SQL, direction);
+        break;
+      default:
+        select.orderBy('endpoint.created_at', direction);
+    }
+    select.addOrderBy('endpoint.id', direction).limit(query.limit).offset(query.offset);
+    const [endpoints, total] = await select.getManyAndCount();
     const now = new Date();
     return {
       items: endpoints.map((e) => this.toDto(e, now)),
@@ -103,6 +151,58 @@ export class EndpointsService {
     if (poolChanged || input.report_interval !== undefined)
       await this.status.recompute(await this.findOrFail(id));
     return this.get(id);
+  }
+
+  /**
+   * Moves endpoints into a pool all at once: either every one exists and all move, or nothing changes.
+   * Endpoints already in the pool are left untouched (no status event, their sockets stay).
+   */
+  async assignToPool(poolId: string, endpointIds: readonly string[]): Promise<AssignedEndpointsDto> {
+    const movedIds = await this.dataSource.transaction(async (manager) => {
+      if (!(await manager.getRepository(Pool).existsBy({ id: poolId })))
+        throw ApiException.notFound('Pool', poolId);
+      const endpoints = manager.getRepository(Endpoint);
+      const found = await endpoints.find({
+        where: { id: In([...endpointIds]) },
+        select: { id: true, pool_id: true },
+      });
+      const foundIds = new Set(found.map((endpoint) => endpoint.id));
+      const missing = endpointIds.filter((id) => !foundIds.has(id));
+      if (missing.length > 0) {
+        throw new ApiException(
+          ErrorCode.NOT_FOUND,
+          `${missing.length} endpoint(s) not found, none assigned: ${missing.slice(0, 10).join(', ')}` +
+            (missing.length > 10 ? ', …' : ''),
+          { pool_id: poolId, missing_ids: missing },
+        );
+      }
+      const moving = found.filter((endpoint) => endpoint.pool_id !== poolId).map((endpoint) => endpoint.id);
+      if (moving.length > 0) await endpoints.update({ id: In(moving) }, { pool_id: poolId });
+      return moving;
+    });
+    // Their open sockets were scoped to the old pool's events.
+    for (const id of movedIds) this.credentials.forgetEndpoint(id);
+    if (movedIds.length > 0) {
+      const poolTarget = await this.status.loadPoolTarget(poolId);
+      for (const endpoint of await this.endpoints.find({ where: { id: In(movedIds) } }))
+        await this.status.recompute(endpoint, poolTarget);
+    }
+    const now = new Date();
+    const byId = new Map(
+      (await this.endpoints.find({ where: { id: In([...endpointIds]) } })).map((endpoint) => [
+        endpoint.id,
+        endpoint,
+      ]),
+    );
+    return {
+      pool_id: poolId,
+      moved_ids: movedIds,
+      // A concurrent delete after the commit can drop one; the rest are still worth showing.
+      endpoints: endpointIds.flatMap((id) => {
+        const endpoint = byId.get(id);
+        return endpoint ? [this.toDto(endpoint, now)] : [];
+      }),
+    };
   }
 
   async remove(id: string): Promise<void> {

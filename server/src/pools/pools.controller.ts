@@ -12,6 +12,8 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { UuidParam } from '../common/uuid-param';
+import { AssignedEndpointsDto, AssignEndpointsDto } from '../endpoints/dto/assign-endpoints.dto';
+import { EndpointsService } from '../endpoints/endpoints.service';
 import { StateDto, StateSummaryPageDto } from '../states/dto/state.dto';
 import { CreatePoolDto } from './dto/create-pool.dto';
 import { PoolDto, PoolPageDto } from './dto/pool.dto';
@@ -21,7 +23,10 @@ import { PoolsService } from './pools.service';
 @ApiTags('pools')
 @Controller('pools')
 export class PoolsController {
-  constructor(private readonly pools: PoolsService) {}
+  constructor(
+    private readonly pools: PoolsService,
+    private readonly endpoints: EndpointsService,
+  ) {}
 
   @Get()
   @Roles('viewer', 'ci')
@@ -67,6 +72,22 @@ export class PoolsController {
   @ApiErrors(ErrorCode.NOT_FOUND)
   async deletePool(@UuidParam() id: string): Promise<void> {
     await this.pools.remove(id);
+  }
+
+  @Post(':id/endpoints')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Move endpoints into the pool in one transaction: all of them, or none when one is missing (404)',
+  })
+  @ApiOkResponse({ type: AssignedEndpointsDto })
+  @ApiErrors(ErrorCode.NOT_FOUND)
+  assignPoolEndpoints(
+    @UuidParam() id: string,
+    @Body() body: AssignEndpointsDto,
+  ): Promise<AssignedEndpointsDto> {
+    return this.endpoints.assignToPool(id, body.endpoint_ids);
   }
 
   @Get(':id/target')

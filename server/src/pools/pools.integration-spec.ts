@@ -1,5 +1,10 @@
+import { DataSource } from 'typeorm';
+
 import { startTestApp, TestApp, expectError } from '../../test/support/test-app';
 import { testEngine } from '../../test/support/test-database';
+import { CredentialsService } from '../auth/credentials.service';
+import { Endpoint } from '../endpoints/endpoint.entity';
+import { EventsService } from '../events/events.service';
 
 describe(`pools API on ${testEngine()}`, () => {
   let t: TestApp;
@@ -149,6 +154,150 @@ describe(`pools API on ${testEngine()}`, () => {
         413,
         'PAYLOAD_TOO_LARGE',
       );
+    });
+  });
+
+  describe('POST /api/pools/{id}/endpoints (bulk assignment)', () => {
+    const register = async (name: string, poolId?: string) =>
+      (
+        await t.http
+          .post('/api/endpoints')
+          .send({ name, hostname: `${name}.lan`, ...(poolId ? { pool_id: poolId } : {}) })
+          .expect(201)
+      ).body as { endpoint: { id: string; pool_id: string | null }; token: string };
+    const newPool = async (name: string): Promise<string> =>
+      (await t.http.post('/api/pools').send({ name }).expect(201)).body.id;
+    const poolOf = async (id: string) => (await t.http.get(`/api/endpoints/${id}`).expect(200)).body.pool_id;
+    const missing = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('moves every endpoint in one call, recomputes statuses, closes their sockets and is audited', async () => {
+      const target = await newPool('bulk-target');
+      const previous = await newPool('bulk-previous');
+      const loose = await register('bulk-loose');
+      const elsewhere = await register('bulk-elsewhere', previous);
+      const already = await register('bulk-already', target);
+      // A stored status from the old pool must not survive the move.
+      await t.app
+        .get(DataSource)
+        .getRepository(Endpoint)
+        .update({ id: elsewhere.endpoint.id }, { sync_status: 'diverged' });
+      const forget = jest.spyOn(t.app.get(CredentialsService), 'forgetEndpoint');
+      const publish = jest.spyOn(t.app.get(EventsService), 'publish');
+
+      const ids = [elsewhere.endpoint.id, already.endpoint.id, loose.endpoint.id];
+      const answer = (
+        await t.http.post(`/api/pools/${target}/endpoints`).send({ endpoint_ids: ids }).expect(200)
+      ).body;
+
+      expect(answer.pool_id).toBe(target);
+      expect([...answer.moved_ids].sort()).toEqual([elsewhere.endpoint.id, loose.endpoint.id].sort());
+      expect(answer.endpoints.map((e: { id: string }) => e.id)).toEqual(ids);
+      expect(answer.endpoints.every((e: { pool_id: string }) => e.pool_id === target)).toBe(true);
+      expect(answer.endpoints[0].sync_status).toBe('unknown');
+      expect(forget.mock.calls.map(([id]) => id).sort()).toEqual(answer.moved_ids.sort());
+      expect(publish).toHaveBeenCalledWith(
+        'endpoint.status',
+        expect.objectContaining({
+          endpoint_id: elsewhere.endpoint.id,
+          pool_id: target,
+          sync_status: 'unknown',
+        }),
+      );
+      expect([...(await t.http.get(`/api/pools/${target}`).expect(200)).body.endpoints].sort()).toEqual(
+        [...ids].sort(),
+      );
+      expect((await t.http.get(`/api/pools/${previous}`).expect(200)).body.endpoints).toEqual([]);
+      const audit = (await t.http.get('/api/audit?action=assignPoolEndpoints').expect(200)).body;
+      expect(audit.items[0]).toMatchObject({ outcome: 'success', target: `/api/pools/${target}/endpoints` });
+
+      // Assigning again changes nothing: no move, no socket closed.
+      forget.mockClear();
+      const again = (
+        await t.http.post(`/api/pools/${target}/endpoints`).send({ endpoint_ids: ids }).expect(200)
+      ).body;
+      expect(again.moved_ids).toEqual([]);
+      expect(forget).not.toHaveBeenCalled();
+    });
+
+    it('changes nothing and names the missing ids when one endpoint or the pool does not exist', async () => {
+      const target = await newPool('bulk-missing');
+      const present = await register('bulk-present');
+      const error = expectError(
+        await t.http
+          .post(`/api/pools/${target}/endpoints`)
+          .send({ endpoint_ids: [present.endpoint.id, missing(1), missing(2)] }),
+        404,
+        'NOT_FOUND',
+      );
+      expect(error.details).toEqual({ pool_id: target, missing_ids: [missing(1), missing(2)] });
+      expect(error.message).toContain(missing(1));
+      expect(await poolOf(present.endpoint.id)).toBeNull();
+
+      const noPool = expectError(
+        await t.http.post(`/api/pools/${missing(3)}/endpoints`).send({ endpoint_ids: [present.endpoint.id] }),
+        404,
+        'NOT_FOUND',
+      );
+      expect(noPool.details).toEqual({ id: missing(3) });
+      expect(await poolOf(present.endpoint.id)).toBeNull();
+    });
+
+    it('takes up to 1000 unique UUIDs and refuses anything else', async () => {
+      const target = await newPool('bulk-limits');
+      const present = await register('bulk-limit-member');
+      const thousand = Array.from({ length: 1000 }, (_, i) => (i === 0 ? present.endpoint.id : missing(i)));
+      const tooMany = expectError(
+        await t.http.post(`/api/pools/${target}/endpoints`).send({ endpoint_ids: thousand }),
+        404,
+        'NOT_FOUND',
+      );
+      expect(tooMany.details!.missing_ids).toHaveLength(999);
+      for (const body of [
+        { endpoint_ids: [...thousand, missing(1000)] },
+        { endpoint_ids: [present.endpoint.id, present.endpoint.id] },
+        { endpoint_ids: [] },
+        { endpoint_ids: ['not-a-uuid'] },
+        { endpoint_ids: present.endpoint.id },
+        { endpoint_ids: [present.endpoint.id], pool_id: target },
+        {},
+      ]) {
+        const refused = expectError(
+          await t.http.post(`/api/pools/${target}/endpoints`).send(body),
+          400,
+          'VALIDATION_ERROR',
+        );
+        expect(refused.details!.fields).not.toEqual([]);
+      }
+      expectError(
+        await t.http.post('/api/pools/not-a-uuid/endpoints').send({ endpoint_ids: [present.endpoint.id] }),
+        400,
+        'VALIDATION_ERROR',
+      );
+      expect(await poolOf(present.endpoint.id)).toBeNull();
+    });
+
+    it('is for admins only: viewer, ci and endpoint tokens are refused', async () => {
+      const target = await newPool('bulk-roles');
+      const own = await register('bulk-self', target);
+      const outside = await register('bulk-outside');
+      const body = { endpoint_ids: [outside.endpoint.id] };
+      for (const token of [await t.tokenFor('viewer'), await t.tokenFor('ci'), own.token, outside.token]) {
+        expectError(await t.as(token).post(`/api/pools/${target}/endpoints`).send(body), 403, 'FORBIDDEN');
+      }
+      expectError(
+        await t.anonymous.post(`/api/pools/${target}/endpoints`).send(body),
+        401,
+        'UNAUTHENTICATED',
+      );
+      expect(await poolOf(outside.endpoint.id)).toBeNull();
+      await t
+        .as(await t.tokenFor('admin'))
+        .post(`/api/pools/${target}/endpoints`)
+        .send(body)
+        .expect(200);
+      expect(await poolOf(outside.endpoint.id)).toBe(target);
     });
   });
 });
