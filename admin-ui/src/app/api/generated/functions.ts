@@ -69,6 +69,8 @@ export type { UpdatePool$Params as UpdatePool$Params } from './fn/pools/update-p
 export { updatePool as updatePool } from './fn/pools/update-pool';
 export type { DeletePool$Params as DeletePool$Params } from './fn/pools/delete-pool';
 export { deletePool as deletePool } from './fn/pools/delete-pool';
+export type { AssignPoolEndpoints$Params as AssignPoolEndpoints$Params } from './fn/pools/assign-pool-endpoints';
+export { assignPoolEndpoints as assignPoolEndpoints } from './fn/pools/assign-pool-endpoints';
 export type { ListPoolTargetHistory$Params as ListPoolTargetHistory$Params } from './fn/pools/list-pool-target-history';
 export { listPoolTargetHistory as listPoolTargetHistory } from './fn/pools/list-pool-target-history';
 export type { GetPoolTarget$Params as GetPoolTarget$Params } from './fn/pools/get-pool-target';

@@ -9,6 +9,9 @@ import { BaseService } from '../base-service';
 import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
+import { AssignedEndpointsDto } from '../models/assigned-endpoints-dto';
+import { assignPoolEndpoints } from '../fn/pools/assign-pool-endpoints';
+import { AssignPoolEndpoints$Params } from '../fn/pools/assign-pool-endpoints';
 import { createPool } from '../fn/pools/create-pool';
 import { CreatePool$Params } from '../fn/pools/create-pool';
 import { deletePool } from '../fn/pools/delete-pool';
@@ -197,6 +200,39 @@ export class PoolsService extends BaseService {
   deletePool(params: DeletePool$Params, context?: HttpContext): Promise<void> {
     const resp = this.deletePool$Response(params, context);
     return resp.then((r: StrictHttpResponse<void>): void => r.body);
+  }
+
+  /** Path part for operation `assignPoolEndpoints()` */
+  static readonly AssignPoolEndpointsPath = '/api/pools/{id}/endpoints';
+
+  /**
+   * Move endpoints into the pool in one transaction: all of them, or none when one is missing (404).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `assignPoolEndpoints()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  assignPoolEndpoints$Response(params: AssignPoolEndpoints$Params, context?: HttpContext): Promise<StrictHttpResponse<AssignedEndpointsDto>> {
+    const obs = assignPoolEndpoints(this.http, this.rootUrl, params, context);
+    return firstValueFrom(obs);
+  }
+
+  /**
+   * Move endpoints into the pool in one transaction: all of them, or none when one is missing (404).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `assignPoolEndpoints$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  assignPoolEndpoints(params: AssignPoolEndpoints$Params, context?: HttpContext): Promise<AssignedEndpointsDto> {
+    const resp = this.assignPoolEndpoints$Response(params, context);
+    return resp.then((r: StrictHttpResponse<AssignedEndpointsDto>): AssignedEndpointsDto => r.body);
   }
 
   /** Path part for operation `listPoolTargetHistory()` */

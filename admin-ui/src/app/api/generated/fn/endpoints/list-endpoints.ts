@@ -8,6 +8,8 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { EndpointPageDto } from '../../models/endpoint-page-dto';
+import { EndpointSortField } from '../../models/endpoint-sort-field';
+import { SortOrder } from '../../models/sort-order';
 import { SyncStatus } from '../../models/sync-status';
 
 export interface ListEndpoints$Params {
@@ -19,6 +21,17 @@ export interface ListEndpoints$Params {
  * The stored status
  */
   sync_status?: SyncStatus;
+
+/**
+ * Case-insensitive substring of the name or the hostname; `%`, `_` and `\` match themselves. Empty means no filter.
+ */
+  search?: string;
+
+/**
+ * name and hostname ignore case; last_seen puts never-seen endpoints last in both orders; sync_status (the stored status) ascending is worst first: diverged, behind, offline, ahead, unknown, in_sync. Ties are broken by id, so pages never overlap.
+ */
+  sort?: EndpointSortField;
+  order?: SortOrder;
 }
 
 export function listEndpoints(http: HttpClient, rootUrl: string, params?: ListEndpoints$Params, context?: HttpContext): Observable<StrictHttpResponse<EndpointPageDto>> {
@@ -28,6 +41,9 @@ export function listEndpoints(http: HttpClient, rootUrl: string, params?: ListEn
     rb.query('offset', params.offset, {});
     rb.query('pool_id', params.pool_id, {});
     rb.query('sync_status', params.sync_status, {});
+    rb.query('search', params.search, {});
+    rb.query('sort', params.sort, {});
+    rb.query('order', params.order, {});
   }
 
   return http.request(
