@@ -51,6 +51,13 @@ describe(`endpoints API on ${testEngine()}`, () => {
     expect(unknown.total).toBeGreaterThanOrEqual(2);
     const second = (await t.http.get('/api/endpoints?limit=1&offset=1').expect(200)).body;
     expect(second.items[0].id).not.toBe(unknown.items[0].id);
+    const loose = (await t.http.get('/api/endpoints?unassigned=true&limit=500').expect(200)).body.items;
+    expect(loose.map((e: { id: string }) => e.id)).toContain(other.endpoint.id);
+    expect(loose.every((e: { pool_id: string | null }) => e.pool_id === null)).toBe(true);
+    const assigned = (await t.http.get('/api/endpoints?unassigned=false&limit=500').expect(200)).body;
+    expect(assigned.items.every((e: { pool_id: string | null }) => e.pool_id !== null)).toBe(true);
+    expect(assigned.total).toBeGreaterThanOrEqual(1);
+    expectError(await t.http.get('/api/endpoints?unassigned=yes'), 400, 'VALIDATION_ERROR');
     expectError(await t.http.get('/api/endpoints?sync_status=sleepy'), 400, 'VALIDATION_ERROR');
     expectError(await t.http.get('/api/endpoints?pool_id=42'), 400, 'VALIDATION_ERROR');
     await t.http.delete(`/api/endpoints/${other.endpoint.id}`).expect(204);

@@ -70,6 +70,8 @@ export class EndpointsService {
   async list(query: ListEndpointsQueryDto): Promise<EndpointPageDto> {
     const select = this.endpoints.createQueryBuilder('endpoint');
     if (query.pool_id) select.andWhere('endpoint.pool_id = :poolId', { poolId: query.pool_id });
+    if (query.unassigned)
+      select.andWhere(`endpoint.pool_id IS ${query.unassigned === 'true' ? '' : 'NOT '}NULL`);
     if (query.sync_status)
       select.andWhere('endpoint.sync_status = :syncStatus', { syncStatus: query.sync_status });
     if (query.search) {

@@ -15,6 +15,14 @@ export class ListEndpointsQueryDto extends PaginationQueryDto {
   @IsUUID()
   pool_id?: string;
 
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: '`true`: only endpoints in no pool; `false`: only endpoints in a pool',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  unassigned?: 'true' | 'false';
+
   @ApiPropertyOptional({ enum: SYNC_STATUSES, enumName: 'SyncStatus', description: 'The stored status' })
   @IsOptional()
   @IsIn(SYNC_STATUSES)

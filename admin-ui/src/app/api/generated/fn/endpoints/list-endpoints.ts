@@ -18,6 +18,11 @@ export interface ListEndpoints$Params {
   pool_id?: string;
 
 /**
+ * `true`: only endpoints in no pool; `false`: only endpoints in a pool
+ */
+  unassigned?: 'true' | 'false';
+
+/**
  * The stored status
  */
   sync_status?: SyncStatus;
@@ -40,6 +45,7 @@ export function listEndpoints(http: HttpClient, rootUrl: string, params?: ListEn
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
     rb.query('pool_id', params.pool_id, {});
+    rb.query('unassigned', params.unassigned, {});
     rb.query('sync_status', params.sync_status, {});
     rb.query('search', params.search, {});
     rb.query('sort', params.sort, {});
