@@ -8,13 +8,17 @@ export interface ListPage<T> {
 }
 
 /**
- * The paging state every filtered log page needs: the current offset, the last page fetched and the
- * error of the last fetch. The caller supplies the fetch, which reads its own filters.
+ * The paging state every filtered list page needs: the current offset, the last page fetched, whether a
+ * fetch is in flight and the error of the last fetch. The caller supplies the fetch, which reads its own
+ * filters. Only the latest fetch may answer: a slower reply to an older request (an earlier page, a search
+ * typed over since) is dropped, so it can never overwrite what the newer one shows.
  */
 export class PagedList<P extends ListPage<unknown>> {
   readonly offset = signal(0);
   readonly page = signal<P | null>(null);
+  readonly loading = signal(false);
   readonly error = signal<string | null>(null);
+  private latestRequest = 0;
 
   constructor(
     readonly limit: number,
@@ -27,11 +31,23 @@ export class PagedList<P extends ListPage<unknown>> {
   }
 
   async load(): Promise<void> {
+    const request = ++this.latestRequest;
+    this.loading.set(true);
     try {
-      this.page.set(await this.fetch(this.limit, this.offset()));
+      const page = await this.fetch(this.limit, this.offset());
+      if (request !== this.latestRequest) return;
+      this.page.set(page);
       this.error.set(null);
     } catch (error) {
-      this.error.set(errorMessage(error));
+      if (request === this.latestRequest) this.error.set(errorMessage(error));
+    } finally {
+      if (request === this.latestRequest) this.loading.set(false);
     }
+  }
+
+  /** Changes rows of the page shown in place (a live status update), without a request. */
+  patch(change: (page: P) => P): void {
+    const page = this.page();
+    if (page) this.page.set(change(page));
   }
 }
