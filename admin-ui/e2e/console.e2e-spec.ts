@@ -145,15 +145,36 @@ describe('admin console in Chromium', () => {
     await waitForText(page.getByTestId('pool-target'), /No target yet/);
   });
 
-  it('assigns several endpoints to the pool at once', async () => {
+  it('searches and sorts endpoints on the server', async () => {
     await openScreen(page, 'Endpoints', 'Endpoints');
-    await waitForText(page.getByTestId('row-count'), '3 of 3 endpoints');
+    await waitForText(page.getByTestId('row-count'), '3 endpoint(s)');
+    const rows = page.getByRole('list', { name: 'Endpoints' }).getByRole('listitem');
+    await waitForText(rows.first(), /^alpha/);
+    await page.getByRole('button', { name: /^Name/ }).click();
+    await waitForText(rows.first(), /^gamma/);
+    await page.getByRole('button', { name: /^Name/ }).click();
+    await waitForText(rows.first(), /^alpha/);
+    await page.getByLabel('Search').fill('BET');
+    await waitForText(page.getByTestId('row-count'), '1 matching endpoint(s)');
+    await waitForText(rows.first(), /^beta/);
+    await page.getByLabel('Search').fill('no-such-machine');
+    await waitForText(page.getByTestId('row-count'), 'No endpoint matches the filter.');
+    await expectAccessible(page, 'endpoints, nothing found');
+    await page.getByLabel('Search').fill('');
+    await waitForText(page.getByTestId('row-count'), '3 endpoint(s)');
+  });
+
+  it('assigns several endpoints to the pool at once', async () => {
     await expectAccessible(page, 'endpoints');
     await page.getByRole('button', { name: 'Select all shown' }).click();
     await waitForText(page.getByTestId('selected-count'), '3 selected');
     await page.getByLabel('Assign to').selectOption({ label: 'lab' });
     await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    const bulk = page.waitForRequest(
+      (request) => request.method() === 'POST' && /\/api\/pools\/[^/]+\/endpoints$/.test(request.url()),
+    );
     await confirmDialog(page, 'Assign');
+    expect(JSON.parse((await bulk).postData()!).endpoint_ids).toHaveLength(3);
     await waitForText(page.getByText(/Assigned \d+ endpoint/), 'Assigned 3 endpoint(s).');
     await screenshot(page, 'endpoints');
   });

@@ -1,23 +1,24 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { By } from '@angular/platform-browser';
 import { provideRouter } from '@angular/router';
 
+import { provideApi } from '../api/api-client';
 import type { EndpointDto, SyncStatus } from '../api/generated/models';
 import { SessionStore } from '../auth/session.store';
-import { EndpointListComponent, filterEndpoints } from './endpoint-list.component';
-import { FleetStore } from './fleet.store';
+import { ConfirmButtonComponent } from '../ui/confirm-button.component';
+import { EndpointListComponent } from './endpoint-list.component';
 
 const STATUSES: SyncStatus[] = ['in_sync', 'behind', 'ahead', 'diverged', 'offline', 'unknown'];
 
 function fleet(count: number): EndpointDto[] {
   return Array.from({ length: count }, (_, i) => ({
-    id: `id-${i}`,
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     name: `host-${String(i).padStart(5, '0')}`,
     hostname: `h${i}.lab.example`,
-    pool_id: i % 3 === 0 ? null : `pool-${i % 3}`,
+    pool_id: null,
     sync_status: STATUSES[i % STATUSES.length],
-    last_seen: i % 7 === 0 ? null : new Date(Date.UTC(2026, 10, 30, 0, 0, i % 3600)).toISOString(),
+    last_seen: null,
     latest_state_id: null,
     report_interval: 300,
     created_at: '2026-11-30T00:00:00.000Z',
@@ -25,99 +26,195 @@ function fleet(count: number): EndpointDto[] {
   }));
 }
 
-const poolName = (id: string | null) => (id ? `pool ${id}` : '—');
-
-describe('filterEndpoints over 10,000 endpoints', () => {
-  const endpoints = fleet(10000);
-
-  it('filters by status, pool and search together', () => {
-    const rows = filterEndpoints(
-      endpoints,
-      { search: 'H99', status: 'behind', poolId: 'pool-1', sort: 'name' },
-      poolName,
-    );
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) {
-      expect(row.sync_status).toBe('behind');
-      expect(row.pool_id).toBe('pool-1');
-      expect(`${row.name} ${row.hostname}`.toLowerCase()).toContain('h99');
-    }
-    const expected = endpoints.filter(
-      (e) =>
-        e.sync_status === 'behind' &&
-        e.pool_id === 'pool-1' &&
-        `${e.name}|${e.hostname}`.toLowerCase().includes('h99'),
-    );
-    expect(rows).toHaveLength(expected.length);
-  });
-
-  it('finds endpoints in no pool', () => {
-    const rows = filterEndpoints(
-      endpoints,
-      { search: '', status: '', poolId: 'none', sort: 'name' },
-      poolName,
-    );
-    expect(rows).toHaveLength(3334);
-    expect(rows.every((row) => row.pool_id === null)).toBe(true);
-  });
-
-  it('sorts worst status first, then by name', () => {
-    const rows = filterEndpoints(endpoints, { search: '', status: '', poolId: '', sort: 'status' }, poolName);
-    expect(rows[0].sync_status).toBe('diverged');
-    expect(rows[rows.length - 1].sync_status).toBe('in_sync');
-    expect(rows[0].name < rows[1].name).toBe(true);
-  });
-
-  it('sorts by last seen, most recent first and never-seen last', () => {
-    const rows = filterEndpoints(
-      endpoints,
-      { search: '', status: '', poolId: '', sort: 'last_seen' },
-      poolName,
-    );
-    for (let i = 1; i < rows.length; i++) {
-      expect((rows[i - 1].last_seen ?? '') >= (rows[i].last_seen ?? '')).toBe(true);
-    }
-    expect(rows[rows.length - 1].last_seen).toBeNull();
-  });
-
-  it('sorts by pool name', () => {
-    const rows = filterEndpoints(endpoints, { search: '', status: '', poolId: '', sort: 'pool' }, poolName);
-    for (let i = 1; i < rows.length; i++) {
-      expect(poolName(rows[i - 1].pool_id).localeCompare(poolName(rows[i].pool_id))).toBeLessThanOrEqual(0);
-    }
-  });
-});
+const POOL_ID = '11111111-1111-4111-8111-111111111111';
+const isList = (req: { url: string; method: string }) => req.method === 'GET' && req.url === '/api/endpoints';
 
 describe('EndpointListComponent', () => {
-  async function render(role: 'admin' | 'viewer') {
+  let http: HttpTestingController;
+
+  /** Polls the testing backend until a request matching `predicate` was sent (a debounce is real time). */
+  async function sent(predicate: (req: TestRequest['request']) => boolean): Promise<TestRequest> {
+    for (let waited = 0; waited < 5000; waited += 10) {
+      const [found] = http.match(predicate);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the request was never sent');
+  }
+
+  async function render(role: 'admin' | 'viewer', rows = fleet(12)) {
     sessionStorage.clear();
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()],
+      providers: [provideRouter([]), provideApi(''), provideHttpClientTesting()],
     });
     TestBed.inject(SessionStore).start({ access_token: 't', expires_in: 600, role }, role);
+    http = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(EndpointListComponent);
     fixture.componentRef.setInput('status', 'behind');
     fixture.detectChanges();
-    const http = TestBed.inject(HttpTestingController);
+    const first = http.expectOne(isList);
+    first.flush({ items: rows, total: rows.length, limit: 100, offset: 0 });
     http
-      .expectOne((req) => req.url === '/api/endpoints')
-      .flush({ items: fleet(12), total: 12, limit: 500, offset: 0 });
-    http.expectOne((req) => req.url === '/api/pools').flush({ items: [], total: 0, limit: 500, offset: 0 });
+      .expectOne((req) => req.url === '/api/pools')
+      .flush({
+        items: [{ id: POOL_ID, name: 'lab', endpoints: [], sync_policy: {}, target_state_id: null }],
+        total: 1,
+        limit: 500,
+        offset: 0,
+      });
     await fixture.whenStable();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await fixture.whenStable();
-    return fixture.nativeElement as HTMLElement;
+    const element = fixture.nativeElement as HTMLElement;
+    /** Replies resolve promises a few turns later: render until the screen shows the expected state. */
+    const until = async (shown: () => boolean) => {
+      for (let waited = 0; waited < 5000 && !shown(); waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        fixture.detectChanges();
+        await fixture.whenStable();
+      }
+    };
+    const rowCount = () => element.querySelector('[data-testid=row-count]')?.textContent?.trim();
+    await until(() => rowCount() !== undefined);
+    return { fixture, element, first, until, rowCount };
   }
 
-  it('opens filtered by the status given in the URL and renders rows through the virtual scroller', async () => {
-    const element = await render('admin');
-    expect(element.querySelector('[data-testid=row-count]')?.textContent?.trim()).toBe('2 of 12 endpoints');
-    expect(TestBed.inject(FleetStore).endpoints()).toHaveLength(12);
+  afterEach(() => http.verify());
+
+  it('asks the server for one page, filtered by the status in the URL, sorted by name', async () => {
+    const { element, first, rowCount } = await render('admin');
+    expect(first.request.params.keys().sort()).toEqual(['limit', 'offset', 'order', 'sort', 'sync_status']);
+    expect(first.request.params.get('sync_status')).toBe('behind');
+    expect([first.request.params.get('sort'), first.request.params.get('order')]).toEqual(['name', 'asc']);
+    expect(first.request.params.get('limit')).toBe('100');
+    expect(rowCount()).toBe('12 matching endpoint(s)');
     expect(element.querySelectorAll('input[type=checkbox]').length).toBeGreaterThan(0);
   });
 
+  it('says so when nothing matches, and shows the server’s error', async () => {
+    const { element, fixture, until, rowCount } = await render('viewer', []);
+    expect(rowCount()).toBe('No endpoint matches the filter.');
+    fixture.componentInstance['list'].load();
+    http
+      .expectOne(isList)
+      .flush(
+        { error: { code: 'UNAVAILABLE', message: 'Database unavailable', details: null, timestamp: 't' } },
+        { status: 503, statusText: 'Unavailable' },
+      );
+    await until(() => element.querySelector('[role=alert]') !== null);
+    expect(element.querySelector('[role=alert]')?.textContent).toContain('Database unavailable');
+  });
+
+  it('sends a search once typing pauses, not once per key', async () => {
+    const { element, until, rowCount } = await render('viewer');
+    const search = element.querySelector<HTMLInputElement>('input[type=search]')!;
+    for (const value of ['w', 'we', 'web_']) {
+      search.value = value;
+      search.dispatchEvent(new Event('input'));
+    }
+    const request = await sent(isList);
+    expect([request.request.params.get('search'), request.request.params.get('offset')]).toEqual([
+      'web_',
+      '0',
+    ]);
+    request.flush({ items: fleet(1), total: 1, limit: 100, offset: 0 });
+    await until(() => rowCount() === '1 matching endpoint(s)');
+    expect(rowCount()).toBe('1 matching endpoint(s)');
+  });
+
+  it('sorts by a column header, a second click reversing it', async () => {
+    const { element, until } = await render('viewer');
+    const header = (name: string) =>
+      [...element.querySelectorAll<HTMLButtonElement>('button.sort')].find((button) =>
+        button.textContent!.includes(name),
+      )!;
+    const sortOf = (request: TestRequest) => [
+      request.request.params.get('sort'),
+      request.request.params.get('order'),
+    ];
+    expect(header('Name').getAttribute('aria-pressed')).toBe('true');
+
+    header('Last seen').click();
+    const newest = http.expectOne(isList);
+    expect(sortOf(newest)).toEqual(['last_seen', 'desc']);
+    newest.flush({ items: fleet(12), total: 12, limit: 100, offset: 0 });
+    await until(() => header('Last seen').getAttribute('aria-pressed') === 'true');
+    expect(header('Last seen').getAttribute('aria-pressed')).toBe('true');
+    expect(header('Last seen').textContent).toContain('▼');
+
+    header('Last seen').click();
+    const oldest = http.expectOne(isList);
+    expect(sortOf(oldest)).toEqual(['last_seen', 'asc']);
+    oldest.flush({ items: fleet(12), total: 12, limit: 100, offset: 0 });
+    await until(() => header('Last seen').textContent!.includes('▲'));
+
+    header('Status').click();
+    const worst = http.expectOne(isList);
+    expect(sortOf(worst)).toEqual(['sync_status', 'asc']);
+    worst.flush({ items: fleet(12), total: 12, limit: 100, offset: 0 });
+  });
+
+  it('filters endpoints in no pool through the server', async () => {
+    const { element } = await render('viewer');
+    const pool = element.querySelector<HTMLSelectElement>('select[name=pool]')!;
+    pool.value = 'none';
+    pool.dispatchEvent(new Event('change'));
+    const request = http.expectOne(isList);
+    expect([request.request.params.get('unassigned'), request.request.params.has('pool_id')]).toEqual([
+      'true',
+      false,
+    ]);
+    request.flush({ items: [], total: 0, limit: 100, offset: 0 });
+  });
+
+  it('moves the selection into a pool with one bulk call, then shows the page again', async () => {
+    const rows = fleet(3);
+    const { element, fixture, until } = await render('admin', rows);
+    [...element.querySelectorAll<HTMLButtonElement>('button')]
+      .find((button) => button.textContent!.trim() === 'Select all shown')!
+      .click();
+    const assignTo = element.querySelector<HTMLSelectElement>('select[name=assignPool]')!;
+    assignTo.value = POOL_ID;
+    assignTo.dispatchEvent(new Event('change'));
+    const selectedCount = () => element.querySelector('[data-testid=selected-count]')?.textContent;
+    await until(() => selectedCount() === '3 selected');
+    expect(element.querySelector('[data-testid=selected-count]')?.textContent).toBe('3 selected');
+
+    fixture.debugElement.query(By.directive(ConfirmButtonComponent)).componentInstance.confirmed.emit();
+    const bulk = http.expectOne({ method: 'POST', url: `/api/pools/${POOL_ID}/endpoints` });
+    expect(bulk.request.body).toEqual({ endpoint_ids: rows.map((row) => row.id) });
+    http.expectNone({ method: 'PUT' });
+    const moved = rows.map((row) => ({ ...row, pool_id: POOL_ID }));
+    bulk.flush({ pool_id: POOL_ID, moved_ids: rows.map((row) => row.id), endpoints: moved });
+    (await sent(isList)).flush({ items: moved, total: 3, limit: 100, offset: 0 });
+    (await sent((req) => req.url === '/api/pools')).flush({ items: [], total: 0, limit: 500, offset: 0 });
+    await until(() => element.textContent!.includes('Assigned 3 endpoint(s).'));
+    expect(element.textContent).toContain('Assigned 3 endpoint(s).');
+    expect(element.querySelector('[data-testid=selected-count]')?.textContent).toBe('0 selected');
+  });
+
+  it('says nothing was assigned when the server refuses the bulk call', async () => {
+    const { element, fixture, until } = await render('admin', fleet(2));
+    fixture.componentInstance['selected'].set(new Map([[fleet(1)[0].id, 'host-00000']]));
+    fixture.componentInstance['assignPool'].set(POOL_ID);
+    fixture.debugElement.query(By.directive(ConfirmButtonComponent)).componentInstance.confirmed.emit();
+    http.expectOne({ method: 'POST', url: `/api/pools/${POOL_ID}/endpoints` }).flush(
+      {
+        error: {
+          code: 'NOT_FOUND',
+          message: '1 endpoint(s) not found, none assigned: 00000000-0000-4000-8000-000000000000',
+          details: null,
+          timestamp: 't',
+        },
+      },
+      { status: 404, statusText: 'Not Found' },
+    );
+    (await sent(isList)).flush({ items: fleet(2), total: 2, limit: 100, offset: 0 });
+    (await sent((req) => req.url === '/api/pools')).flush({ items: [], total: 0, limit: 500, offset: 0 });
+    await until(() => element.textContent!.includes('Nothing assigned'));
+    expect(element.textContent).toContain('Nothing assigned: 1 endpoint(s) not found, none assigned');
+  });
+
   it('gives a viewer no selection or assignment controls', async () => {
-    const element = await render('viewer');
+    const { element } = await render('viewer');
     expect(element.querySelector('[data-testid=selected-count]')).toBeNull();
     expect(element.querySelectorAll('input[type=checkbox]').length).toBe(0);
     expect(element.textContent).not.toContain('Assign');

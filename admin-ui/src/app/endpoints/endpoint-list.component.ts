@@ -1,71 +1,73 @@
 import { ScrollingModule } from '@angular/cdk/scrolling';
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, OnInit, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
+import { debounceTime, distinctUntilChanged, Subject } from 'rxjs';
 
 import { errorMessage } from '../api/api-error';
-import type { EndpointDto, SyncStatus } from '../api/generated/models';
+import type {
+  EndpointDto,
+  EndpointPageDto,
+  EndpointSortField,
+  SortOrder,
+  SyncStatus,
+} from '../api/generated/models';
 import { SYNC_STATUS } from '../api/generated/models/sync-status-array';
 import { EndpointsService } from '../api/generated/services/endpoints.service';
+import { PoolsService } from '../api/generated/services/pools.service';
 import { SessionStore } from '../auth/session.store';
+import { LiveEventsService } from '../events/live-events.service';
 import { PoolStore } from '../pools/pool.store';
 import { ConfirmButtonComponent } from '../ui/confirm-button.component';
+import { PagedList } from '../ui/paged-list';
+import { PagerComponent } from '../ui/pager.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
 import { FleetStore } from './fleet.store';
 
-export type EndpointSort = 'name' | 'status' | 'pool' | 'last_seen';
-
-/** Worst first: the order an administrator works through them. */
-const STATUS_RANK: Record<SyncStatus, number> = {
-  diverged: 0,
-  behind: 1,
-  offline: 2,
-  ahead: 3,
-  unknown: 4,
-  in_sync: 5,
-};
+const PAGE_SIZE = 100;
 const ROW_HEIGHT = 44;
-/** Requests in flight at once when assigning many endpoints (the API has one PUT per endpoint). */
-const ASSIGN_CONCURRENCY = 4;
-
-export interface EndpointFilter {
-  search: string;
-  status: SyncStatus | '';
-  poolId: string;
-  sort: EndpointSort;
-}
-
-/** Filters and sorts the whole fleet in one pass; pure so the 10,000-row case is testable without a DOM. */
-export function filterEndpoints(
-  endpoints: readonly EndpointDto[],
-  filter: EndpointFilter,
-  poolName: (id: string | null) => string,
-): EndpointDto[] {
-  const needle = filter.search.trim().toLowerCase();
-  const rows = endpoints.filter(
-    (endpoint) =>
-      (!filter.status || endpoint.sync_status === filter.status) &&
-      (!filter.poolId ||
-        (filter.poolId === 'none' ? endpoint.pool_id === null : endpoint.pool_id === filter.poolId)) &&
-      (!needle ||
-        endpoint.name.toLowerCase().includes(needle) ||
-        endpoint.hostname.toLowerCase().includes(needle)),
-  );
-  const byName = (a: EndpointDto, b: EndpointDto) => a.name.localeCompare(b.name);
-  const compare: Record<EndpointSort, (a: EndpointDto, b: EndpointDto) => number> = {
-    name: byName,
-    status: (a, b) => STATUS_RANK[a.sync_status] - STATUS_RANK[b.sync_status] || byName(a, b),
-    pool: (a, b) => poolName(a.pool_id).localeCompare(poolName(b.pool_id)) || byName(a, b),
-    // Most recently seen first; never seen last.
-    last_seen: (a, b) => (b.last_seen ?? '').localeCompare(a.last_seen ?? '') || byName(a, b),
-  };
-  return rows.sort(compare[filter.sort]);
-}
+/** Typing pauses this long before the search goes to the server, so a word is one request, not one per key. */
+export const SEARCH_DEBOUNCE_MS = 300;
+/** The server's largest bulk assignment; a bigger selection goes in several calls. */
+const MAX_PER_ASSIGNMENT = 1000;
+/** Requests in flight at once when taking endpoints out of their pools (one PUT per endpoint). */
+const UNASSIGN_CONCURRENCY = 4;
+/** The order a column sorts in on its first click: most recently seen first, the rest A to Z / worst first. */
+const FIRST_ORDER: Record<EndpointSortField, SortOrder> = {
+  name: 'asc',
+  hostname: 'asc',
+  sync_status: 'asc',
+  last_seen: 'desc',
+  created_at: 'asc',
+};
 
 @Component({
   selector: 'ps-endpoint-list',
-  imports: [ScrollingModule, FormsModule, RouterLink, DatePipe, StatusBadgeComponent, ConfirmButtonComponent],
+  imports: [
+    ScrollingModule,
+    FormsModule,
+    RouterLink,
+    DatePipe,
+    StatusBadgeComponent,
+    ConfirmButtonComponent,
+    PagerComponent,
+  ],
+  styles: `
+    button.sort {
+      background: none;
+      border: none;
+      padding: 0;
+      color: inherit;
+      font: inherit;
+      text-align: left;
+      cursor: pointer;
+    }
+    button.sort[aria-pressed='true'] {
+      font-weight: 600;
+    }
+  `,
   template: `
     <h1>Endpoints</h1>
     <form class="toolbar" role="search" (submit)="$event.preventDefault()">
@@ -74,13 +76,14 @@ export function filterEndpoints(
         <input
           type="search"
           name="search"
-          [ngModel]="search()"
-          (ngModelChange)="search.set($event)"
+          [ngModel]="searchInput()"
+          (ngModelChange)="typed($event)"
+          maxlength="255"
           placeholder="name or hostname"
       /></label>
       <label
         >Status
-        <select name="status" [ngModel]="statusFilter()" (ngModelChange)="statusFilter.set($event)">
+        <select name="status" [ngModel]="statusFilter()" (ngModelChange)="filterBy(statusFilter, $event)">
           <option value="">any</option>
           @for (status of statuses; track status) {
             <option [value]="status">{{ status }}</option>
@@ -89,21 +92,12 @@ export function filterEndpoints(
       </label>
       <label
         >Pool
-        <select name="pool" [ngModel]="poolFilter()" (ngModelChange)="poolFilter.set($event)">
+        <select name="pool" [ngModel]="poolFilter()" (ngModelChange)="filterBy(poolFilter, $event)">
           <option value="">any</option>
           <option value="none">no pool</option>
           @for (pool of pools.pools(); track pool.id) {
             <option [value]="pool.id">{{ pool.name }}</option>
           }
-        </select>
-      </label>
-      <label
-        >Sort by
-        <select name="sort" [ngModel]="sort()" (ngModelChange)="sort.set($event)">
-          <option value="name">name</option>
-          <option value="status">status</option>
-          <option value="pool">pool</option>
-          <option value="last_seen">last seen</option>
         </select>
       </label>
     </form>
@@ -114,7 +108,7 @@ export function filterEndpoints(
         <button type="button" (click)="selectAllShown()" [disabled]="rows().length === 0">
           Select all shown
         </button>
-        <button type="button" (click)="selected.set(emptySet())" [disabled]="selected().size === 0">
+        <button type="button" (click)="selected.set(emptySelection())" [disabled]="selected().size === 0">
           Clear
         </button>
         <label
@@ -143,85 +137,129 @@ export function filterEndpoints(
       }
     }
 
-    @if (fleet.error()) {
-      <p class="error" role="alert">Could not load endpoints: {{ fleet.error() }}</p>
+    @if (list.error()) {
+      <p class="error" role="alert">Could not load endpoints: {{ list.error() }}</p>
     }
-    @if (!fleet.loaded() && fleet.loading()) {
-      <p class="muted" role="status">Loading endpoints…</p>
-    } @else if (fleet.loaded() && rows().length === 0) {
-      <p class="muted">
-        {{
-          fleet.endpoints().length === 0
-            ? 'No endpoint has registered yet.'
-            : 'No endpoint matches the filter.'
-        }}
-      </p>
-    } @else if (fleet.loaded()) {
-      <p class="muted" role="status" data-testid="row-count">
-        {{ rows().length }} of {{ fleet.endpoints().length }} endpoints
-      </p>
-      <div class="grid-head endpoint-grid" aria-hidden="true">
-        <span></span><span>Name</span><span>Status</span><span>Pool</span><span>Last seen</span>
-      </div>
-      <cdk-virtual-scroll-viewport [itemSize]="rowHeight" class="viewport" role="list" aria-label="Endpoints">
-        <div
-          *cdkVirtualFor="let endpoint of rows(); trackBy: trackById"
-          class="endpoint-grid row"
-          role="listitem"
-          [attr.data-testid]="'endpoint-' + endpoint.name"
-        >
-          <span>
-            @if (session.canMutate()) {
-              <input
-                type="checkbox"
-                [checked]="selected().has(endpoint.id)"
-                (change)="toggle(endpoint.id)"
-                [attr.aria-label]="'Select ' + endpoint.name"
-              />
-            }
-          </span>
-          <a [routerLink]="['/endpoints', endpoint.id]">{{ endpoint.name }}</a>
-          <ps-status-badge [status]="endpoint.sync_status" />
-          <span>{{ poolName(endpoint.pool_id) }}</span>
-          <span>{{ endpoint.last_seen ? (endpoint.last_seen | date: 'short') : 'never' }}</span>
+    @if (list.page(); as page) {
+      @if (page.total === 0) {
+        <p class="muted" data-testid="row-count">
+          {{ filtered() ? 'No endpoint matches the filter.' : 'No endpoint has registered yet.' }}
+        </p>
+      } @else {
+        <p class="muted" role="status" data-testid="row-count">
+          {{ page.total }} {{ filtered() ? 'matching ' : '' }}endpoint(s)
+        </p>
+        <div class="grid-head endpoint-grid" role="group" aria-label="Sort endpoints">
+          <span></span>
+          <button type="button" class="sort" [attr.aria-pressed]="sort() === 'name'" (click)="sortBy('name')">
+            Name {{ arrow('name') }}
+          </button>
+          <button
+            type="button"
+            class="sort"
+            [attr.aria-pressed]="sort() === 'sync_status'"
+            (click)="sortBy('sync_status')"
+          >
+            Status {{ arrow('sync_status') }}
+          </button>
+          <span>Pool</span>
+          <button
+            type="button"
+            class="sort"
+            [attr.aria-pressed]="sort() === 'last_seen'"
+            (click)="sortBy('last_seen')"
+          >
+            Last seen {{ arrow('last_seen') }}
+          </button>
         </div>
-      </cdk-virtual-scroll-viewport>
+        <cdk-virtual-scroll-viewport
+          [itemSize]="rowHeight"
+          class="viewport"
+          role="list"
+          aria-label="Endpoints"
+          [attr.aria-busy]="list.loading()"
+        >
+          <div
+            *cdkVirtualFor="let endpoint of rows(); trackBy: trackById"
+            class="endpoint-grid row"
+            role="listitem"
+            [attr.data-testid]="'endpoint-' + endpoint.name"
+          >
+            <span>
+              @if (session.canMutate()) {
+                <input
+                  type="checkbox"
+                  [checked]="selected().has(endpoint.id)"
+                  (change)="toggle(endpoint)"
+                  [attr.aria-label]="'Select ' + endpoint.name"
+                />
+              }
+            </span>
+            <a [routerLink]="['/endpoints', endpoint.id]">{{ endpoint.name }}</a>
+            <ps-status-badge [status]="endpoint.sync_status" />
+            <span>{{ poolName(endpoint.pool_id) }}</span>
+            <span>{{ endpoint.last_seen ? (endpoint.last_seen | date: 'short') : 'never' }}</span>
+          </div>
+        </cdk-virtual-scroll-viewport>
+        <ps-pager
+          label="Endpoint pages"
+          [offset]="list.offset()"
+          [limit]="list.limit"
+          [total]="page.total"
+          (offsetChange)="list.go($event)"
+        />
+      }
+    } @else if (list.loading()) {
+      <p class="muted" role="status">Loading endpoints…</p>
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class EndpointListComponent implements OnInit {
-  protected readonly fleet = inject(FleetStore);
+  private readonly fleet = inject(FleetStore);
   protected readonly pools = inject(PoolStore);
   protected readonly session = inject(SessionStore);
   private readonly api = inject(EndpointsService);
+  private readonly poolsApi = inject(PoolsService);
 
   /** `?status=` from the dashboard's counts. */
   readonly status = input<string>();
 
   protected readonly statuses = SYNC_STATUS;
   protected readonly rowHeight = ROW_HEIGHT;
-  protected readonly search = signal('');
+  protected readonly searchInput = signal('');
+  private readonly search = signal('');
   protected readonly statusFilter = signal<SyncStatus | ''>('');
+  /** '' any pool, 'none' in no pool, else a pool id. */
   protected readonly poolFilter = signal('');
-  protected readonly sort = signal<EndpointSort>('name');
-  protected readonly selected = signal<ReadonlySet<string>>(new Set());
+  protected readonly sort = signal<EndpointSortField>('name');
+  protected readonly order = signal<SortOrder>('asc');
+  /** id → name, kept across pages so the confirmation can name what it moves. */
+  protected readonly selected = signal<ReadonlyMap<string, string>>(new Map());
   protected readonly assignPool = signal('');
   protected readonly assigning = signal(false);
   protected readonly assignResult = signal<string | null>(null);
 
-  protected readonly rows = computed(() =>
-    filterEndpoints(
-      this.fleet.endpoints(),
-      { search: this.search(), status: this.statusFilter(), poolId: this.poolFilter(), sort: this.sort() },
-      (id) => this.poolName(id),
-    ),
+  protected readonly list = new PagedList<EndpointPageDto>(PAGE_SIZE, (limit, offset) =>
+    this.api.listEndpoints({
+      limit,
+      offset,
+      search: this.search() || undefined,
+      sync_status: this.statusFilter() || undefined,
+      pool_id: this.poolFilter() && this.poolFilter() !== 'none' ? this.poolFilter() : undefined,
+      unassigned: this.poolFilter() === 'none' ? 'true' : undefined,
+      sort: this.sort(),
+      order: this.order(),
+    }),
   );
+  protected readonly rows = computed(() => this.list.page()?.items ?? []);
+  protected readonly filtered = computed(() => !!(this.search() || this.statusFilter() || this.poolFilter()));
+
+  private readonly searches = new Subject<string>();
 
   protected readonly selectedNames = computed(() => {
-    const names = this.fleet.nameOf();
-    const list = [...this.selected()].map((id) => names.get(id) ?? id);
-    return list.length > 10 ? [...list.slice(0, 10), `… and ${list.length - 10} more`] : list;
+    const names = [...this.selected().values()];
+    return names.length > 10 ? [...names.slice(0, 10), `… and ${names.length - 10} more`] : names;
   });
 
   protected readonly assignMessage = computed(() => {
@@ -229,11 +267,66 @@ export class EndpointListComponent implements OnInit {
     return `${this.selected().size} endpoint(s) move to ${target}; their status is then judged against that pool's target.`;
   });
 
+  constructor() {
+    this.searches
+      .pipe(debounceTime(SEARCH_DEBOUNCE_MS), distinctUntilChanged(), takeUntilDestroyed())
+      .subscribe((search) => {
+        this.search.set(search);
+        void this.list.go(0);
+      });
+    // A status change patches the row in place; a poll tick (socket down) fetches the page again.
+    inject(LiveEventsService).listen(['endpoint.status'], (event) => {
+      if (event.type === 'poll') {
+        void this.list.load();
+        return;
+      }
+      const { endpoint_id: id, sync_status: status, pool_id: poolId } = event.data;
+      if (typeof id !== 'string' || !(SYNC_STATUS as unknown[]).includes(status)) return;
+      this.list.patch((page) => ({
+        ...page,
+        items: page.items.map((endpoint) =>
+          endpoint.id === id
+            ? {
+                ...endpoint,
+                sync_status: status as SyncStatus,
+                pool_id: typeof poolId === 'string' ? poolId : endpoint.pool_id,
+              }
+            : endpoint,
+        ),
+      }));
+    });
+  }
+
   ngOnInit(): void {
     const status = this.status();
     if (status && (SYNC_STATUS as string[]).includes(status)) this.statusFilter.set(status as SyncStatus);
-    void this.fleet.load();
+    void this.list.load();
     void this.pools.load();
+  }
+
+  protected typed(search: string): void {
+    this.searchInput.set(search);
+    this.searches.next(search.trim());
+  }
+
+  protected filterBy<T>(filter: { set(value: T): void }, value: T): void {
+    filter.set(value);
+    void this.list.go(0);
+  }
+
+  /** A second click on the sorted column reverses it. */
+  protected sortBy(field: EndpointSortField): void {
+    if (this.sort() === field) this.order.set(this.order() === 'asc' ? 'desc' : 'asc');
+    else {
+      this.sort.set(field);
+      this.order.set(FIRST_ORDER[field]);
+    }
+    void this.list.go(0);
+  }
+
+  protected arrow(field: EndpointSortField): string {
+    if (this.sort() !== field) return '';
+    return this.order() === 'asc' ? '▲' : '▼';
   }
 
   protected poolName(id: string | null): string {
@@ -245,26 +338,69 @@ export class EndpointListComponent implements OnInit {
     return endpoint.id;
   }
 
-  protected emptySet(): ReadonlySet<string> {
-    return new Set();
+  protected emptySelection(): ReadonlyMap<string, string> {
+    return new Map();
   }
 
-  protected toggle(id: string): void {
-    const next = new Set(this.selected());
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
+  protected toggle(endpoint: EndpointDto): void {
+    const next = new Map(this.selected());
+    if (next.has(endpoint.id)) next.delete(endpoint.id);
+    else next.set(endpoint.id, endpoint.name);
     this.selected.set(next);
   }
 
   protected selectAllShown(): void {
-    this.selected.set(new Set(this.rows().map((endpoint) => endpoint.id)));
+    const next = new Map(this.selected());
+    for (const endpoint of this.rows()) next.set(endpoint.id, endpoint.name);
+    this.selected.set(next);
   }
 
   protected async assign(): Promise<void> {
+    const ids = [...this.selected().keys()];
     const poolId = this.assignPool() === 'none' ? null : this.assignPool();
-    const ids = [...this.selected()];
     this.assigning.set(true);
     this.assignResult.set(null);
+    const { changed, failure } = poolId
+      ? await this.moveIntoPool(poolId, ids)
+      : await this.takeOutOfPools(ids);
+    if (this.fleet.loaded()) this.fleet.upsert(changed);
+    this.selected.set(new Map());
+    this.assigning.set(false);
+    this.assignResult.set(
+      failure === null
+        ? `Assigned ${changed.length} endpoint(s).`
+        : changed.length === 0
+          ? `Nothing assigned: ${failure}`
+          : `Assigned ${changed.length}; then: ${failure}`,
+    );
+    void this.list.load();
+    void this.pools.load();
+  }
+
+  /** One call per 1000 endpoints, each all or nothing on the server. */
+  private async moveIntoPool(
+    poolId: string,
+    ids: readonly string[],
+  ): Promise<{ changed: EndpointDto[]; failure: string | null }> {
+    const changed: EndpointDto[] = [];
+    for (let start = 0; start < ids.length; start += MAX_PER_ASSIGNMENT) {
+      try {
+        const answer = await this.poolsApi.assignPoolEndpoints({
+          id: poolId,
+          body: { endpoint_ids: ids.slice(start, start + MAX_PER_ASSIGNMENT) },
+        });
+        changed.push(...answer.endpoints);
+      } catch (error) {
+        return { changed, failure: errorMessage(error) };
+      }
+    }
+    return { changed, failure: null };
+  }
+
+  /** The bulk route only moves endpoints into a pool; out of one is a PUT per endpoint. */
+  private async takeOutOfPools(
+    ids: readonly string[],
+  ): Promise<{ changed: EndpointDto[]; failure: string | null }> {
     const changed: EndpointDto[] = [];
     const failures: string[] = [];
     let next = 0;
@@ -272,21 +408,16 @@ export class EndpointListComponent implements OnInit {
       while (next < ids.length) {
         const id = ids[next++];
         try {
-          changed.push(await this.api.updateEndpoint({ id, body: { pool_id: poolId } }));
+          changed.push(await this.api.updateEndpoint({ id, body: { pool_id: null } }));
         } catch (error) {
-          failures.push(`${this.fleet.nameOf().get(id) ?? id}: ${errorMessage(error)}`);
+          failures.push(`${this.selected().get(id) ?? id}: ${errorMessage(error)}`);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(ASSIGN_CONCURRENCY, ids.length) }, worker));
-    this.fleet.upsert(changed);
-    this.selected.set(new Set());
-    this.assigning.set(false);
-    this.assignResult.set(
-      failures.length === 0
-        ? `Assigned ${changed.length} endpoint(s).`
-        : `Assigned ${changed.length}; ${failures.length} failed: ${failures.slice(0, 3).join('; ')}`,
-    );
-    void this.pools.load();
+    await Promise.all(Array.from({ length: Math.min(UNASSIGN_CONCURRENCY, ids.length) }, worker));
+    return {
+      changed,
+      failure: failures.length === 0 ? null : `${failures.length} failed: ${failures.slice(0, 3).join('; ')}`,
+    };
   }
 }
