@@ -145,6 +145,23 @@ describe('admin console in Chromium', () => {
     await waitForText(page.getByTestId('pool-target'), /No target yet/);
   });
 
+  it('adds an endpoint from the pool screen with one bulk call', async () => {
+    const candidates = page.getByTestId('assign-candidates');
+    await waitForText(candidates, /alpha.*beta.*gamma/);
+    await page.getByRole('searchbox', { name: 'Find' }).fill('ALP');
+    await waitForText(candidates, /^(?!.*beta).*alpha/);
+    await candidates.getByRole('checkbox', { name: /alpha/ }).check();
+    const bulk = page.waitForRequest(
+      (request) => request.method() === 'POST' && /\/api\/pools\/[^/]+\/endpoints$/.test(request.url()),
+    );
+    await page.getByRole('button', { name: 'Add 1 to the pool' }).click();
+    expect(JSON.parse((await bulk).postData()!)).toEqual({ endpoint_ids: [endpoints.alpha.id] });
+    await waitForText(page.getByText(/^Added \d+ endpoint/), 'Added 1 endpoint(s) to the pool.');
+    await waitForText(page.getByTestId('pool-members').locator('tbody'), /^alpha/);
+    await waitForText(candidates, 'No endpoint matches.');
+    await expectAccessible(page, 'pool detail');
+  });
+
   it('searches and sorts endpoints on the server', async () => {
     await openScreen(page, 'Endpoints', 'Endpoints');
     await waitForText(page.getByTestId('row-count'), '3 endpoint(s)');

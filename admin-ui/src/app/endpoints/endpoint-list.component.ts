@@ -1,10 +1,8 @@
 import { ScrollingModule } from '@angular/cdk/scrolling';
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, OnInit, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { debounceTime, distinctUntilChanged, Subject } from 'rxjs';
 
 import { errorMessage } from '../api/api-error';
 import type {
@@ -21,15 +19,13 @@ import { SessionStore } from '../auth/session.store';
 import { LiveEventsService } from '../events/live-events.service';
 import { PoolStore } from '../pools/pool.store';
 import { ConfirmButtonComponent } from '../ui/confirm-button.component';
-import { PagedList } from '../ui/paged-list';
+import { PagedList, searchAsYouType } from '../ui/paged-list';
 import { PagerComponent } from '../ui/pager.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
 import { FleetStore } from './fleet.store';
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 44;
-/** Typing pauses this long before the search goes to the server, so a word is one request, not one per key. */
-export const SEARCH_DEBOUNCE_MS = 300;
 /** The server's largest bulk assignment; a bigger selection goes in several calls. */
 const MAX_PER_ASSIGNMENT = 1000;
 /** Requests in flight at once when taking endpoints out of their pools (one PUT per endpoint). */
@@ -255,7 +251,10 @@ export class EndpointListComponent implements OnInit {
   protected readonly rows = computed(() => this.list.page()?.items ?? []);
   protected readonly filtered = computed(() => !!(this.search() || this.statusFilter() || this.poolFilter()));
 
-  private readonly searches = new Subject<string>();
+  private readonly searchTyped = searchAsYouType((search) => {
+    this.search.set(search);
+    void this.list.go(0);
+  });
 
   protected readonly selectedNames = computed(() => {
     const names = [...this.selected().values()];
@@ -268,12 +267,6 @@ export class EndpointListComponent implements OnInit {
   });
 
   constructor() {
-    this.searches
-      .pipe(debounceTime(SEARCH_DEBOUNCE_MS), distinctUntilChanged(), takeUntilDestroyed())
-      .subscribe((search) => {
-        this.search.set(search);
-        void this.list.go(0);
-      });
     // A status change patches the row in place; a poll tick (socket down) fetches the page again.
     inject(LiveEventsService).listen(['endpoint.status'], (event) => {
       if (event.type === 'poll') {
@@ -306,7 +299,7 @@ export class EndpointListComponent implements OnInit {
 
   protected typed(search: string): void {
     this.searchInput.set(search);
-    this.searches.next(search.trim());
+    this.searchTyped(search);
   }
 
   protected filterBy<T>(filter: { set(value: T): void }, value: T): void {

@@ -12,6 +12,8 @@ import { FleetStore } from '../endpoints/fleet.store';
 import { LiveEventsService } from '../events/live-events.service';
 import { ConfirmButtonComponent } from '../ui/confirm-button.component';
 import { StatusBadgeComponent } from '../ui/status-badge.component';
+import type { EndpointDto } from '../api/generated/models';
+import { PoolAssignComponent } from './pool-assign.component';
 import { PoolStore } from './pool.store';
 import { SyncPolicyEditorComponent } from './sync-policy-editor.component';
 
@@ -22,6 +24,7 @@ import { SyncPolicyEditorComponent } from './sync-policy-editor.component';
     FormsModule,
     RouterLink,
     ConfirmButtonComponent,
+    PoolAssignComponent,
     StatusBadgeComponent,
     SyncPolicyEditorComponent,
   ],
@@ -116,7 +119,10 @@ import { SyncPolicyEditorComponent } from './sync-policy-editor.component';
         <h2 id="members-title">Endpoints ({{ members().length }})</h2>
         @if (members().length === 0) {
           <p class="muted">
-            No endpoint in this pool. Assign some from the <a routerLink="/endpoints">endpoint list</a>.
+            No endpoint in this pool.
+            @if (session.canMutate()) {
+              Add some below or from the <a routerLink="/endpoints">endpoint list</a>.
+            }
           </p>
         } @else {
           <table data-testid="pool-members">
@@ -146,6 +152,12 @@ import { SyncPolicyEditorComponent } from './sync-policy-editor.component';
           }
         }
       </section>
+
+      @if (session.canMutate()) {
+        <section class="card" aria-labelledby="assign-title">
+          <ps-pool-assign [poolId]="id()" (assigned)="assigned($event)" />
+        </section>
+      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -200,6 +212,13 @@ export class PoolDetailComponent {
 
   protected async savePolicy(policy: SyncPolicy): Promise<void> {
     await this.update({ sync_policy: policy }, 'Sync policy saved; statuses are recomputed.');
+  }
+
+  protected assigned(endpoints: EndpointDto[]): void {
+    if (this.fleet.loaded()) this.fleet.upsert(endpoints);
+    else void this.fleet.load();
+    this.message.set(`Added ${endpoints.length} endpoint(s) to the pool.`);
+    void this.pools.load();
   }
 
   protected async remove(): Promise<void> {

@@ -1,4 +1,6 @@
 import { signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { debounceTime, distinctUntilChanged, Subject } from 'rxjs';
 
 import { errorMessage } from '../api/api-error';
 
@@ -50,4 +52,18 @@ export class PagedList<P extends ListPage<unknown>> {
     const page = this.page();
     if (page) this.page.set(change(page));
   }
+}
+
+/** Typing pauses this long before a search goes to the server, so a word is one request, not one per key. */
+export const SEARCH_DEBOUNCE_MS = 300;
+
+/**
+ * For a search box over a server list: returns what to call on every keystroke; `apply` gets the trimmed
+ * text once typing pauses (and only when it changed). Call it in an injection context (a field initialiser
+ * or constructor): it stops with the component.
+ */
+export function searchAsYouType(apply: (search: string) => void): (typed: string) => void {
+  const typed = new Subject<string>();
+  typed.pipe(debounceTime(SEARCH_DEBOUNCE_MS), distinctUntilChanged(), takeUntilDestroyed()).subscribe(apply);
+  return (text) => typed.next(text.trim());
 }
