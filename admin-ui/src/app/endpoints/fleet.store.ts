@@ -28,7 +28,7 @@ export function emptyCounts(): StatusCounts {
 
 /**
  * Every endpoint of the fleet, loaded once and then kept current by `endpoint.status` events, so the
- * dashboard counts and the endpoint list update in place instead of reloading 10,000 rows per event.
+ * dashboard counts and the pool members update in place instead of reloading 10,000 rows per event.
  */
 @Injectable({ providedIn: 'root' })
 export class FleetStore {
