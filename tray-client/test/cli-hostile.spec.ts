@@ -12,7 +12,7 @@ import { TestClient } from './support/cli-harness';
 import { HttpTestServer, json, reply } from './support/http-test-server';
 import { serverOperation } from './support/operations';
 import { ARCH_REPO, iptables, libx1, SWAP_REPO } from './support/packages';
-import { useTestRoot } from './support/pacman-fixture';
+import { TestRoot, useTestRoot } from './support/pacman-fixture';
 import { syncPlan } from './support/plans';
 
 const ENDPOINT_ID = '5f0c6f0e-3a51-4a8e-9a57-0d6f2f5c9b11';
@@ -66,6 +66,18 @@ class RecordingRunner implements ProcessRunner {
   }
 }
 
+/** A client of `root` already enrolled as ENDPOINT_ID with `serverUrl`, syncing automatically. */
+function enrolledClient(name: string, root: TestRoot, serverUrl: string): TestClient {
+  const client = new TestClient(name, root, { serverUrl, autoSync: true });
+  mkdirSync(client.stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(
+    join(client.stateDir, 'endpoint.json'),
+    JSON.stringify({ endpoint_id: ENDPOINT_ID, token: 'pse_token', server_url: serverUrl }),
+    { mode: 0o600 },
+  );
+  return client;
+}
+
 describe('the CLI against a hostile server', () => {
   let server: HttpTestServer;
   const root = useTestRoot({ repositories: [ARCH_REPO], prepare: (fresh) => fresh.install([libx1]) });
@@ -73,13 +85,7 @@ describe('the CLI against a hostile server', () => {
 
   beforeEach(async () => {
     server = await HttpTestServer.start();
-    client = new TestClient('hostile', root(), { serverUrl: server.url, autoSync: true });
-    mkdirSync(client.stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(
-      join(client.stateDir, 'endpoint.json'),
-      JSON.stringify({ endpoint_id: ENDPOINT_ID, token: 'pse_token', server_url: server.url }),
-      { mode: 0o600 },
-    );
+    client = enrolledClient('hostile', root(), server.url);
   });
   afterEach(async () => {
     await server.close();
@@ -164,13 +170,7 @@ describe('the CLI given a plan whose install would remove a package the plan kee
 
   beforeEach(async () => {
     server = await HttpTestServer.start();
-    client = new TestClient('swap', root(), { serverUrl: server.url, autoSync: true });
-    mkdirSync(client.stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(
-      join(client.stateDir, 'endpoint.json'),
-      JSON.stringify({ endpoint_id: ENDPOINT_ID, token: 'pse_token', server_url: server.url }),
-      { mode: 0o600 },
-    );
+    client = enrolledClient('swap', root(), server.url);
   });
   afterEach(async () => {
     await server.close();

@@ -434,6 +434,14 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
     }
   }
 
+  async function registerEndpoint(poolId: string, name: string): Promise<{ id: string; token: string }> {
+    const response = await t.http
+      .post('/api/endpoints')
+      .send({ name, hostname: `${name}.lan`, pool_id: poolId })
+      .expect(201);
+    return { id: response.body.endpoint.id as string, token: response.body.token as string };
+  }
+
   async function refusedWith(token: string): Promise<void> {
     await expect(
       EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, {
@@ -476,13 +484,7 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
 
   it('rotating or revoking an endpoint token closes that endpoint’s sockets only', async () => {
     const pool = (await t.http.post('/api/pools').send({ name: 'ws-revocation' }).expect(201)).body;
-    const register = async (name: string) => {
-      const response = await t.http
-        .post('/api/endpoints')
-        .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
-        .expect(201);
-      return { id: response.body.endpoint.id as string, token: response.body.token as string };
-    };
+    const register = (name: string) => registerEndpoint(pool.id, name);
     const rotated = await register('ws-rotated');
     const revoked = await register('ws-revoked');
     const neighbour = await register('ws-neighbour');
@@ -513,13 +515,7 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
   it('deleting an endpoint or moving it to another pool closes its sockets', async () => {
     const pool = (await t.http.post('/api/pools').send({ name: 'ws-endpoint-changes' }).expect(201)).body;
     const other = (await t.http.post('/api/pools').send({ name: 'ws-endpoint-moved-to' }).expect(201)).body;
-    const register = async (name: string) => {
-      const response = await t.http
-        .post('/api/endpoints')
-        .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
-        .expect(201);
-      return { id: response.body.endpoint.id as string, token: response.body.token as string };
-    };
+    const register = (name: string) => registerEndpoint(pool.id, name);
     const deleted = await register('ws-deleted');
     const moved = await register('ws-moved');
     const stays = await register('ws-stays');
