@@ -57,6 +57,8 @@ export interface GtkWindow extends GtkContainer {
   present(): void;
   getTitle(): string | null;
   isVisible(): boolean;
+  /** Runs a pending size allocation now, without waiting for the frame clock's layout phase. */
+  checkResize(): void;
 }
 
 export interface GtkMessageDialog extends GtkWindow {
