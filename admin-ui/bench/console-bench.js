@@ -10,13 +10,10 @@
 // data, so the figures are the console's own work and not the server's; the server has its own benchmarks.
 // Plain CommonJS so it runs with node straight after the build, like the other bench entry points.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
 
-const { chromium } = require('playwright-core');
-
-const CHROMIUM = '/usr/bin/chromium';
+const { launchChromium } = require('../e2e/support/launch-chromium');
 const DIST = path.join(__dirname, '..', 'dist', 'browser');
 const BENCHMARKS_MD = path.join(__dirname, '..', '..', 'docs', 'benchmarks.md');
 const ORIGIN = 'http://console.bench';
@@ -200,26 +197,10 @@ const median = (values) => {
 };
 
 async function main() {
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
   if (!fs.existsSync(path.join(DIST, 'index.html')))
     throw new Error(`${DIST} is missing: run npm run build -w admin-ui`);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   try {
     const initial = await measureInitialJs(context);
     const small = endpoints(100);
@@ -270,8 +251,7 @@ async function main() {
     process.stdout.write(`${lines.join('\n')}\n`);
     writeSection(lines);
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
 

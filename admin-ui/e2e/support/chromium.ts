@@ -1,51 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import axe from 'axe-core';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { WORKSPACE } from './console-server';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, launchChromium, type Chromium } from './launch-chromium';
 export const SCREENSHOTS = path.join(WORKSPACE, 'test-output/screenshots');
-
-export interface Chromium {
-  context: BrowserContext;
-  close: () => Promise<void>;
-}
-
-/** Real Debian Chromium with a fresh profile; a missing binary fails the run with the fix, never a skip. */
-export async function launchChromium(): Promise<Chromium> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: install it (apt-get install chromium) to run the console e2e`,
-    );
-  }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
