@@ -24,12 +24,7 @@ describe(`concurrent requests on ${testEngine()}`, () => {
       ['ref', reference],
       ['lagging', behind],
     ] as const) {
-      const id = (
-        await t.http
-          .post('/api/endpoints')
-          .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
-          .expect(201)
-      ).body.endpoint.id;
+      const { id } = await t.registerEndpoint(name, { poolId: pool.id });
       await t.http.post(`/api/endpoints/${id}/state`).send(state).expect(200);
       await t.http
         .post(`/api/endpoints/${id}/repositories`)

@@ -137,9 +137,7 @@ describe(`endpoints API on ${testEngine()}`, () => {
       ];
       const stored = t.app.get(DataSource).getRepository(Endpoint);
       for (const [name, hostname, lastSeen, status] of fleet) {
-        const { endpoint } = (
-          await t.http.post('/api/endpoints').send({ name, hostname, pool_id: scope }).expect(201)
-        ).body;
+        const endpoint = await t.registerEndpoint(name, { hostname, poolId: scope });
         ids[name] = endpoint.id;
         // Set directly: reaching these through check-ins would need a target and real snapshots.
         await stored.update(
@@ -195,11 +193,7 @@ describe(`endpoints API on ${testEngine()}`, () => {
       const twins = (await t.http.post('/api/pools').send({ name: 'twins' }).expect(201)).body.id;
       const registered: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const response = await t.http
-          .post('/api/endpoints')
-          .send({ name: 'twin', hostname: 'twin.lan', pool_id: twins })
-          .expect(201);
-        registered.push(response.body.endpoint.id);
+        registered.push((await t.registerEndpoint('twin', { poolId: twins })).id);
       }
       for (const order of ['asc', 'desc']) {
         const seen: string[] = [];

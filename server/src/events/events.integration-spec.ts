@@ -125,15 +125,7 @@ describe(`WS /api/events on ${testEngine()}`, () => {
   }
 
   async function registerEndpoint(poolId: string, name: string): Promise<string> {
-    return (await registerWithToken(poolId, name)).id;
-  }
-
-  async function registerWithToken(poolId: string, name: string): Promise<{ id: string; token: string }> {
-    const response = await t.http
-      .post('/api/endpoints')
-      .send({ name, hostname: `${name}.lan`, pool_id: poolId })
-      .expect(201);
-    return { id: response.body.endpoint.id as string, token: response.body.token as string };
+    return (await t.registerEndpoint(name, { poolId })).id;
   }
 
   beforeAll(async () => {
@@ -261,7 +253,7 @@ describe(`WS /api/events on ${testEngine()}`, () => {
   it('shows an endpoint token only its own endpoint’s and its own pool’s events', async () => {
     const pool = (await t.http.post('/api/pools').send({ name: 'events-scoped' }).expect(201)).body;
     const other = (await t.http.post('/api/pools').send({ name: 'events-elsewhere' }).expect(201)).body;
-    const mine = await registerWithToken(pool.id, 'scoped-mine');
+    const mine = await t.registerEndpoint('scoped-mine', { poolId: pool.id });
     const neighbour = await registerEndpoint(pool.id, 'scoped-neighbour');
     const stranger = await registerEndpoint(other.id, 'scoped-stranger');
     const admin = await connect();
@@ -434,14 +426,6 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
     }
   }
 
-  async function registerEndpoint(poolId: string, name: string): Promise<{ id: string; token: string }> {
-    const response = await t.http
-      .post('/api/endpoints')
-      .send({ name, hostname: `${name}.lan`, pool_id: poolId })
-      .expect(201);
-    return { id: response.body.endpoint.id as string, token: response.body.token as string };
-  }
-
   async function refusedWith(token: string): Promise<void> {
     await expect(
       EventsClient.connect(`ws://127.0.0.1:${port}/api/events`, {
@@ -484,7 +468,7 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
 
   it('rotating or revoking an endpoint token closes that endpoint’s sockets only', async () => {
     const pool = (await t.http.post('/api/pools').send({ name: 'ws-revocation' }).expect(201)).body;
-    const register = (name: string) => registerEndpoint(pool.id, name);
+    const register = (name: string) => t.registerEndpoint(name, { poolId: pool.id });
     const rotated = await register('ws-rotated');
     const revoked = await register('ws-revoked');
     const neighbour = await register('ws-neighbour');
@@ -515,7 +499,7 @@ describe(`WS /api/events when a credential is revoked or changed, on ${testEngin
   it('deleting an endpoint or moving it to another pool closes its sockets', async () => {
     const pool = (await t.http.post('/api/pools').send({ name: 'ws-endpoint-changes' }).expect(201)).body;
     const other = (await t.http.post('/api/pools').send({ name: 'ws-endpoint-moved-to' }).expect(201)).body;
-    const register = (name: string) => registerEndpoint(pool.id, name);
+    const register = (name: string) => t.registerEndpoint(name, { poolId: pool.id });
     const deleted = await register('ws-deleted');
     const moved = await register('ws-moved');
     const stays = await register('ws-stays');

@@ -132,11 +132,7 @@ describe(`GET /api/metrics on ${testEngine()}`, () => {
     const pool = (await t.http.post('/api/pools').send({ name: 'metrics-pool' }).expect(201)).body;
     const endpointIds: string[] = [];
     for (const name of ['m-1', 'm-2']) {
-      const created = await t.http
-        .post('/api/endpoints')
-        .send({ name, hostname: `${name}.lan`, pool_id: pool.id })
-        .expect(201);
-      endpointIds.push(created.body.endpoint.id);
+      endpointIds.push((await t.registerEndpoint(name, { poolId: pool.id })).id);
     }
     await t.http
       .post(`/api/endpoints/${endpointIds[0]}/state`)

@@ -29,10 +29,7 @@ describe(`repository reports and analysis on ${testEngine()}`, () => {
     t = await startTestApp();
     poolId = (await t.http.post('/api/pools').send({ name: 'repos' }).expect(201)).body.id;
     for (const name of ['one', 'two', 'three']) {
-      endpointIds.push(
-        (await t.http.post('/api/endpoints').send({ name, hostname: name, pool_id: poolId }).expect(201)).body
-          .endpoint.id,
-      );
+      endpointIds.push((await t.registerEndpoint(name, { hostname: name, poolId })).id);
     }
   });
   afterAll(async () => {

@@ -15,9 +15,7 @@ describe(`state reports on ${testEngine()}`, () => {
     t = await startTestApp({ AUTO_CLEANUP_OLD_STATES: 'false' });
     t.app.get(EventsService).events$.subscribe((event) => events.push(event));
     const pool = (await t.http.post('/api/pools').send({ name: 'states' }).expect(201)).body;
-    endpointId = (
-      await t.http.post('/api/endpoints').send({ name: 'pc', hostname: 'pc', pool_id: pool.id }).expect(201)
-    ).body.endpoint.id;
+    endpointId = (await t.registerEndpoint('pc', { hostname: 'pc', poolId: pool.id })).id;
   });
   afterAll(async () => {
     await t?.close();

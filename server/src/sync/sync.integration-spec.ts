@@ -31,9 +31,7 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
   }
 
   async function endpoint(name: string, poolId: string | null, state?: SystemState, offer?: SystemState[]) {
-    const id = (
-      await t.http.post('/api/endpoints').send({ name, hostname: name, pool_id: poolId }).expect(201)
-    ).body.endpoint.id as string;
+    const { id } = await t.registerEndpoint(name, { hostname: name, poolId });
     if (state) await t.http.post(`/api/endpoints/${id}/state`).send(state).expect(200);
     if (offer) {
       await t.http
@@ -200,13 +198,8 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     ).toBe(true);
     const source = await endpoint('self-source', poolId, reference);
     await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
-    const registered = (
-      await t.http
-        .post('/api/endpoints')
-        .send({ name: 'self', hostname: 'self', pool_id: poolId })
-        .expect(201)
-    ).body;
-    const self: string = registered.endpoint.id;
+    const registered = await t.registerEndpoint('self', { hostname: 'self', poolId });
+    const self = registered.id;
     const own = t.as(registered.token);
     await own.post(`/api/endpoints/${self}/state`).send(older).expect(200);
     await own

@@ -16,15 +16,8 @@ export interface SeededFleet {
 
 export async function seedFleet(t: TestApp, name = 'seeded'): Promise<SeededFleet> {
   const poolId = (await t.http.post('/api/pools').send({ name }).expect(201)).body.id as string;
-  const register = async (machine: string) => {
-    const body = (
-      await t.http
-        .post('/api/endpoints')
-        .send({ name: `${name}-${machine}`, hostname: `${machine}.lan`, pool_id: poolId })
-        .expect(201)
-    ).body;
-    return { id: body.endpoint.id as string, token: body.token as string };
-  };
+  const register = (machine: string) =>
+    t.registerEndpoint(`${name}-${machine}`, { hostname: `${machine}.lan`, poolId });
   const own = await register('own');
   const other = await register('other');
   const target = makeState(40, { seed: 7 });

@@ -24,6 +24,11 @@ export interface TestApp {
   as: (token: string) => TestAgent;
   /** A new API token of that role, created through POST /api/tokens; its secret. */
   tokenFor: (role: TestTokenRole, options?: { can_enroll?: boolean; expires_at?: string }) => Promise<string>;
+  /** Registers an endpoint as the admin (hostname `<name>.lan` unless given); its id and endpoint token. */
+  registerEndpoint: (
+    name: string,
+    options?: { hostname?: string; poolId?: string | null },
+  ) => Promise<{ id: string; token: string }>;
   close: () => Promise<void>;
 }
 
@@ -67,6 +72,20 @@ export async function startTestApp(
         if (created.status !== 201)
           throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
         return created.body.secret as string;
+      },
+      registerEndpoint: async (name, options = {}) => {
+        const registered = await as(adminToken)
+          .post('/api/endpoints')
+          .send({
+            name,
+            hostname: options.hostname ?? `${name}.lan`,
+            ...(options.poolId ? { pool_id: options.poolId } : {}),
+          });
+        if (registered.status !== 201)
+          throw new Error(
+            `endpoint registration failed: ${registered.status} ${JSON.stringify(registered.body)}`,
+          );
+        return { id: registered.body.endpoint.id as string, token: registered.body.token as string };
       },
       close: async () => {
         await app.close();
