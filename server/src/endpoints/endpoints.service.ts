@@ -150,9 +150,9 @@ export class EndpointsService {
     if (Object.keys(changes).length > 0) await this.endpoints.update({ id }, changes);
     // Its open sockets were scoped to the old pool's events.
     if (poolChanged) this.credentials.forgetEndpoint(id);
-    if (poolChanged || input.report_interval !== undefined)
-      await this.status.recompute(await this.findOrFail(id));
-    return this.get(id);
+    const updated = await this.findOrFail(id);
+    if (poolChanged || input.report_interval !== undefined) await this.status.recompute(updated);
+    return this.toDto(updated);
   }
 
   /**
@@ -184,18 +184,21 @@ export class EndpointsService {
     });
     // Their open sockets were scoped to the old pool's events.
     for (const id of movedIds) this.credentials.forgetEndpoint(id);
-    if (movedIds.length > 0) {
-      const poolTarget = await this.status.loadPoolTarget(poolId);
-      for (const endpoint of await this.endpoints.find({ where: { id: In(movedIds) } }))
-        await this.status.recompute(endpoint, poolTarget);
-    }
-    const now = new Date();
+    // One read serves the recompute and the answer: recompute keeps the row's sync_status up to date.
     const byId = new Map(
       (await this.endpoints.find({ where: { id: In([...endpointIds]) } })).map((endpoint) => [
         endpoint.id,
         endpoint,
       ]),
     );
+    if (movedIds.length > 0) {
+      const poolTarget = await this.status.loadPoolTarget(poolId);
+      for (const id of movedIds) {
+        const endpoint = byId.get(id);
+        if (endpoint) await this.status.recompute(endpoint, poolTarget);
+      }
+    }
+    const now = new Date();
     return {
       pool_id: poolId,
       moved_ids: movedIds,
