@@ -82,6 +82,7 @@ export class OperationRunner {
     try {
       summary = await adapter.applyPlan(plan, {
         acceptUnavailable: true,
+        poolName: () => this.poolName(claimed),
         onProgress: (event) => {
           progress.send(event);
           onProgress?.(event);
@@ -99,6 +100,16 @@ export class OperationRunner {
     const completed = await api.completeOperation(claimed.id, summarise(summary));
     const report = await reporter.report({ repositories: false });
     return { operation: completed, plan, summary, report };
+  }
+
+  /** The pool the authorization prompt names (asked only when there is one): its name, else its id. */
+  private async poolName(operation: Operation): Promise<string | null> {
+    const id = operation.pool_id;
+    if (id === null) return null;
+    return this.options.api.getPool(id).then(
+      (pool) => pool.name,
+      () => id,
+    );
   }
 
   private async failQuietly(id: string, message: string, tail: string): Promise<void> {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SyncPlan } from '@pacman-sync/shared';
 
-import { TestRoot, useTestRoot } from '../../../test/support/pacman-fixture';
+import { useTestRoot } from '../../../test/support/pacman-fixture';
+import { pacmanVariants } from '../../../test/support/pacman-variants';
 import {
   app2,
   firewallUi,
@@ -23,8 +24,24 @@ import {
 import { SyncProgress } from '../sync/progress';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
-import { LOCALIZED_OUTPUT_WARNING, PacmanError } from './pacman-errors';
-import { ProcessRunner, SpawnProcessRunner } from './process-runner';
+import { PacmanError } from './pacman-errors';
+import { parseStepDocument, stepArguments } from './pacman-steps';
+
+// Each suite runs with Debian's pacman 6.0.2 and with pacman 7.0 (Arch's DownloadUser = alpm), each with
+// the client as root and as an unprivileged desktop user who elevates through real sudo.
+const VARIANTS = pacmanVariants().map((variant) => [variant.label, variant] as const);
+
+/** pacman -U and -R command lines, each from the operation on: run here as root, or sent to pacman-sync-privileged. */
+function transactions(runner: RecordingRunner): string[][] {
+  return runner.calls
+    .flatMap((call) =>
+      call.input === undefined
+        ? [[...call.args]]
+        : parseStepDocument(JSON.parse(call.input)).map(stepArguments),
+    )
+    .filter((args) => args.includes('-U') || args.includes('-R'))
+    .map((args) => args.slice(args.findIndex((arg) => arg === '-U' || arg === '-R')));
+}
 
 async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
   try {
@@ -36,15 +53,17 @@ async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
   throw new Error('expected a PacmanError');
 }
 
-describe('PacmanAdapter against the real pacman', () => {
-  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true });
+describe.each(VARIANTS)('PacmanAdapter against the real pacman (%s)', (_label, variant) => {
+  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true, variant });
+  /** One elevation per plan for the desktop user, none for root; the counting sudo sees every start. */
+  const elevationsPerPlan = variant.user === 'desktop' ? 1 : 0;
 
   describe('readInstalledState', () => {
     it('reports versions, repositories, foreign packages, sizes, dependencies and reasons', async () => {
       root().install([libx2, app2, foreign, tool10], { asdeps: ['libx'] });
       const state = await root().adapter().readInstalledState();
 
-      expect(state.pacman_version).toBe('6.0.2');
+      expect(state.pacman_version).toBe(variant.version);
       expect(state.architecture).toBe(execArch());
       expect(state.packages).toEqual([
         {
@@ -148,17 +167,25 @@ describe('PacmanAdapter against the real pacman', () => {
       // The root's own pacman still sees the old version: nothing refreshed behind its back.
       expect(root().pacman(['-Si', 'tool'])).toContain('1.1-1');
     });
-    it('refreshes under fakeroot when not running as root, and never through sudo or pkexec', async () => {
+    it('refreshes as the client user: root with pacman as it is, anyone else under fakeroot, never sudo or pkexec', async () => {
       const runner = new RecordingRunner();
-      const repositories = await root()
-        .adapter({ privilege: 'auto' }, { uid: 1000, runner })
-        .readRepositories();
+      const elevationsBefore = root().elevations();
+      const repositories = await root().adapter({}, { runner }).readRepositories();
       expect(repositories.map((r) => r.repo_name)).toEqual(['arch', 'manjaro']);
       const refresh = runner.calls.find((call) => call.args.includes('-Sy'))!;
-      expect(refresh.program).toBe('fakeroot');
-      expect(refresh.args.slice(0, 2)).toEqual(['--', 'pacman']);
+      const sandboxed = variant.options.includes('DownloadUser = alpm');
+      const expected =
+        variant.user === 'root'
+          ? [variant.command]
+          : sandboxed
+            ? // no_new_privs, so that pacman 7's landlock sandbox applies to the unprivileged download too
+              ['setpriv', '--no-new-privs', 'fakeroot', '--', variant.command]
+            : ['fakeroot', '--', variant.command];
+      expect([refresh.program, ...refresh.args].slice(0, expected.length)).toEqual(expected);
       expect(refresh.args).toContain(`--dbpath=${root().privateDbPath}`);
       expect(runner.calls.map((call) => call.program)).not.toContain('sudo');
+      expect(runner.calls.map((call) => call.program)).not.toContain('pkexec');
+      expect(root().elevations() - elevationsBefore).toBe(0);
     });
   });
 
@@ -186,6 +213,7 @@ describe('PacmanAdapter against the real pacman', () => {
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1', { repository: 'arch' }));
       const events: SyncProgress[] = [];
       const transactionsBefore = root().transactionCount();
+      const elevationsBefore = root().elevations();
 
       const summary = await root()
         .adapter()
@@ -207,6 +235,7 @@ describe('PacmanAdapter against the real pacman', () => {
         `file://${root().repositoryDir('arch')}/libx-2.0-1-any.pkg.tar.gz`,
         `file://${root().repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
       ]);
+      expect(root().elevations() - elevationsBefore).toBe(elevationsPerPlan);
       const installs = events.filter((event) => event.phase === 'install');
       expect(installs.map((event) => [event.current, event.total])).toEqual([
         [1, 3],
@@ -284,6 +313,7 @@ describe('PacmanAdapter against the real pacman', () => {
 
     it('removes in one pacman -R after the installs, and sets reasons the target has', async () => {
       root().install([libx2, app2, tool10]);
+      const elevationsBefore = root().elevations();
       const plan = syncPlan();
       plan.upgrade.push(planItem('tool', '1.0-1', '1.1-1', { install_reason: 'dependency' }));
       plan.install.push(planItem('extra', null, '1:1.0-1', { install_reason: 'dependency' }));
@@ -302,6 +332,24 @@ describe('PacmanAdapter against the real pacman', () => {
       expect([...root().query('-Qe').keys()]).toEqual(['libx']);
       expect(summary).toMatchObject({ installed: 1, upgraded: 1, removed: 1 });
       expect(summary.outputTail.some((line) => line.startsWith('removing app'))).toBe(true);
+      // -U, -D --asdeps and -R: three pacman steps, one authorization.
+      expect(summary.steps.map((step) => step.action)).toEqual(['upgrade', 'reason', 'remove']);
+      expect(root().elevations() - elevationsBefore).toBe(elevationsPerPlan);
+    });
+
+    it('starts nothing and elevates nothing for a plan with nothing to change', async () => {
+      root().install([tool10]);
+      const runner = new RecordingRunner();
+      const transactionsBefore = root().transactionCount();
+      const elevationsBefore = root().elevations();
+
+      const summary = await root().adapter({}, { runner }).applyPlan(syncPlan());
+
+      expect(summary.steps).toEqual([]);
+      expect(runner.calls.map((call) => call.program)).not.toContain(variant.command);
+      expect(runner.calls.map((call) => call.program)).not.toContain('sudo');
+      expect(root().elevations() - elevationsBefore).toBe(0);
+      expect(root().transactionCount()).toBe(transactionsBefore);
     });
 
     it('fails a removal that would break a dependant as MISSING_DEPENDENCY, removing nothing', async () => {
@@ -381,7 +429,7 @@ describe('PacmanAdapter against the real pacman', () => {
     });
 
     it('leaves signature checks to pacman: unsigned packages where signatures are required are SIGNATURE', async () => {
-      const signed = TestRoot.create({ repositories: REPOSITORIES, requireSignatures: true });
+      const signed = root().another({ repositories: REPOSITORIES, requireSignatures: true });
       try {
         const fromServer = syncPlan();
         fromServer.install.push(planItem('tool', null, '1.1-1'));
@@ -432,16 +480,49 @@ describe('PacmanAdapter against the real pacman', () => {
   });
 });
 
-describe('PacmanAdapter swapping conflicting packages (iptables → iptables-nft)', () => {
-  const root = useTestRoot({ repositories: [SWAP_REPO], perTest: true });
+// What pacman 7's download sandbox asks of the private copy when the client is root: pacman downloads as
+// DownloadUser into <copy>/sync/download-XXXXXX, so that user must be able to enter every directory above.
+const ROOT_VARIANTS = VARIANTS.filter(([, variant]) => variant.user === 'root');
 
-  /** pacman -U and -R command lines the adapter started, each from the operation on. */
-  function transactions(runner: RecordingRunner): string[][] {
-    return runner.calls
-      .map((call) => [...call.args])
-      .filter((args) => args.includes('-U') || args.includes('-R'))
-      .map((args) => args.slice(args.findIndex((arg) => arg === '-U' || arg === '-R')));
-  }
+describe.each(ROOT_VARIANTS)('PacmanAdapter refreshing its private copy as root (%s)', (_label, variant) => {
+  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true, variant });
+  const sandboxed = variant.options.includes('DownloadUser = alpm');
+
+  it('opens directories of the copy that an older client made 0700, so the download user can enter them', async () => {
+    const copy = join(root().base, 'old-copy');
+    mkdirSync(join(copy, 'sync'), { recursive: true, mode: 0o700 });
+    chmodSync(copy, 0o700);
+
+    const repositories = await root().adapter({}, { privateDbPath: copy }).readRepositories();
+
+    expect(repositories.map((r) => r.repo_name)).toEqual(['arch', 'manjaro']);
+    const modes = [copy, join(copy, 'sync')].map((dir) => statSync(dir).mode & 0o777);
+    // pacman 6.0.2 has no download user: nothing needs opening, and nothing is opened.
+    expect(modes).toEqual(sandboxed ? [0o755, 0o755] : [0o700, 0o700]);
+  });
+
+  it('says which directory keeps the download user out, where only the sandbox needs one', async () => {
+    // Like /root/.cache: root's own, 0700, and not the client's to open.
+    const closed = join(root().base, 'home', '.cache');
+    mkdirSync(join(root().base, 'home'), { mode: 0o755 });
+    mkdirSync(closed, { mode: 0o700 });
+    const adapter = root().adapter({}, { privateDbPath: join(closed, 'pacman-sync', 'db') });
+
+    if (!sandboxed) {
+      expect((await adapter.readRepositories()).map((r) => r.repo_name)).toEqual(['arch', 'manjaro']);
+      return;
+    }
+    const error = await failureOf(adapter.readRepositories());
+    expect(error.code).toBe('DOWNLOAD');
+    expect(error.outputTail.join('\n')).toMatch(/download-\w+\/arch\.db\.part: Permission denied/);
+    expect(error.message).toContain(
+      `pacman downloads as "alpm" (DownloadUser in pacman.conf), which cannot enter ${closed} (mode 0700)`,
+    );
+  });
+});
+
+describe.each(VARIANTS)('PacmanAdapter swapping iptables for iptables-nft (%s)', (_label, variant) => {
+  const root = useTestRoot({ repositories: [SWAP_REPO], perTest: true, variant });
 
   function swapPlan(): SyncPlan {
     return syncPlan({
@@ -617,64 +698,11 @@ describe('PacmanAdapter swapping conflicting packages (iptables → iptables-nft
     const error = await failureOf(root().adapter().applyPlan(plan));
 
     expect(error.code).toBe('PACKAGE_CONFLICT');
-    expect(error.outputTail).toContain(':: iptables-nft and iptables are in conflict');
+    // pacman 7 names both packages with their versions ("iptables-nft-1.8.9-1 and iptables-1.8.9-1").
+    expect(error.outputTail).toContainEqual(
+      expect.stringMatching(/^:: iptables-nft(-1\.8\.9-1)? and iptables(-1\.8\.9-1)? are in conflict$/),
+    );
     expect(root().query()).toEqual(new Map([['iptables', '1.8.9-1']]));
-  });
-});
-
-describe('PacmanAdapter under a sudo that drops LC_ALL', () => {
-  const root = useTestRoot({ repositories: REPOSITORIES, perTest: true });
-
-  /** Starts a stand-in for sudo wherever the adapter starts sudo; everything else really runs. */
-  function germanSudo(): ProcessRunner {
-    const script = join(root().base, 'sudo');
-    // What pacman prints when sudoers lets LC_ALL=C go on a German system (only the prefixes and the
-    // failure lines are translated here; the test machine has no German locale to run pacman in).
-    writeFileSync(
-      script,
-      [
-        '#!/bin/bash',
-        'set -o pipefail',
-        '[ "$1" = -- ] && shift',
-        'unset LC_ALL',
-        `german='s/^error: .*/Fehler: Konnte den Vorgang nicht vorbereiten/; s/^warning: /Warnung: /; s/^:: .*/:: Kann Abhängigkeit nicht auflösen/'`,
-        // stdout and stderr stay apart, as they are for the real pacman.
-        `"$@" 2> >(sed -e "$german" >&2) | sed -e "$german"`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(script, 0o755);
-    const real = new SpawnProcessRunner();
-    return {
-      run: (program, args, options) => real.run(program === 'sudo' ? script : program, args, options),
-    };
-  }
-
-  it('says why a localized failure is unclassified, and how to fix sudoers', async () => {
-    const plan = syncPlan({ install: [planItem('needy', null, '1.0-1')] });
-
-    const error = await failureOf(
-      root().adapter({ privilege: 'sudo' }, { runner: germanSudo() }).applyPlan(plan),
-    );
-
-    expect(error.code).toBe('TRANSACTION_FAILED');
-    expect(error.outputTail).toContain('Fehler: Konnte den Vorgang nicht vorbereiten');
-    expect(error.message).toContain(LOCALIZED_OUTPUT_WARNING);
-    expect(error.message).toContain('Defaults!/usr/bin/pacman env_keep += "LC_ALL"');
-  });
-
-  it('still tells a held lock, from the lock file rather than the words', async () => {
-    root().install([tool10]);
-    writeFileSync(join(root().dbpath, 'db.lck'), '');
-    const plan = syncPlan({ upgrade: [planItem('tool', '1.0-1', '1.1-1')] });
-
-    const error = await failureOf(
-      root().adapter({ privilege: 'sudo' }, { runner: germanSudo() }).applyPlan(plan),
-    );
-
-    expect(error.code).toBe('LOCK_HELD');
-    expect(error.message).not.toContain(LOCALIZED_OUTPUT_WARNING);
-    expect(root().query()).toEqual(new Map([['tool', '1.0-1']]));
   });
 });
 

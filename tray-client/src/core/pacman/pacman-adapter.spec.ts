@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DEFAULT_PACMAN_CONFIG, PacmanConfig } from '../config/client-config';
-import { PacmanAdapter } from './pacman-adapter';
+import { defaultPrivateDbPath, PacmanAdapter } from './pacman-adapter';
 import { ProcessRunner, SpawnProcessRunner } from './process-runner';
 
 const neverRuns: ProcessRunner = {
@@ -17,57 +17,51 @@ function adapter(config: Partial<PacmanConfig>, uid: number, autoPrivilege?: 'su
   );
 }
 
-describe('PacmanAdapter.commandLine', () => {
-  const targets = ['-U', '--noconfirm', '--', '/cache/foo-1-1-any.pkg.tar.zst'];
+describe('PacmanAdapter.elevation', () => {
+  const request = { pool: 'lab', packages: 3, globals: {} };
+  const entryPoint = '/usr/lib/pacman-sync/pacman-sync-privileged';
 
-  it('passes the configured root, databases, config and cache as --option=value before the operation', () => {
-    const line = adapter(
+  it('runs pacman itself as root under auto, and whenever privilege is none', () => {
+    expect(adapter({}, 0).elevation(request)).toBeNull();
+    expect(adapter({ privilege: 'none' }, 1000).elevation(request)).toBeNull();
+  });
+
+  it('starts the installed pacman-sync-privileged once: sudo for an unprivileged CLI, pkexec when the tray asks', () => {
+    expect(adapter({}, 1000).elevation(request)).toEqual({
+      program: 'sudo',
+      args: ['--', entryPoint, '--pool=lab', '--packages=3'],
+    });
+    expect(adapter({}, 1000, 'pkexec').elevation(request)).toEqual({
+      program: 'pkexec',
+      args: [entryPoint, '--pool=lab', '--packages=3'],
+    });
+  });
+
+  it('passes the managed root as --option=value after the count, and leaves out an unknown pool', () => {
+    const managed = adapter(
       {
         root: '/mnt',
         dbpath: '/mnt/db',
         config: '/mnt/pacman.conf',
         cachedir: '/mnt/cache',
-        privilege: 'none',
+        privilege: 'sudo',
       },
       1000,
-    ).commandLine(targets, true);
-    expect(line).toEqual({
-      program: 'pacman',
-      args: [
-        '--root=/mnt',
-        '--dbpath=/mnt/db',
-        '--config=/mnt/pacman.conf',
-        '--cachedir=/mnt/cache',
-        ...targets,
-      ],
-    });
+    );
+    expect(managed.elevation({ pool: null, packages: 1, globals: managed.globalOptions() })?.args).toEqual([
+      '--',
+      entryPoint,
+      '--packages=1',
+      '--root=/mnt',
+      '--dbpath=/mnt/db',
+      '--config=/mnt/pacman.conf',
+      '--cachedir=/mnt/cache',
+    ]);
   });
 
-  it('runs nothing in between as root under auto', () => {
-    expect(adapter({}, 0).commandLine(targets, true)).toEqual({ program: 'pacman', args: targets });
-  });
-
-  it('uses sudo under auto for an unprivileged CLI, and pkexec with an absolute path when the tray asks', () => {
-    expect(adapter({}, 1000).commandLine(targets, true)).toEqual({
-      program: 'sudo',
-      args: ['--', 'pacman', ...targets],
-    });
-    expect(adapter({}, 1000, 'pkexec').commandLine(targets, true)).toEqual({
-      program: 'pkexec',
-      args: ['/usr/bin/pacman', ...targets],
-    });
-  });
-
-  it('honours an explicit privilege even as root, and never wraps read-only commands', () => {
-    expect(adapter({ privilege: 'sudo' }, 0).commandLine(targets, true).program).toBe('sudo');
-    expect(adapter({ privilege: 'pkexec', command: '/opt/pacman' }, 0).commandLine(targets, true)).toEqual({
-      program: 'pkexec',
-      args: ['/opt/pacman', ...targets],
-    });
-    expect(adapter({ privilege: 'sudo' }, 1000).commandLine(['-Q'], false)).toEqual({
-      program: 'pacman',
-      args: ['-Q'],
-    });
+  it('honours an explicit privilege even as root', () => {
+    expect(adapter({ privilege: 'sudo' }, 0).elevation(request)?.program).toBe('sudo');
+    expect(adapter({ privilege: 'pkexec' }, 0).elevation(request)?.program).toBe('pkexec');
   });
 });
 
@@ -102,5 +96,26 @@ describe('PacmanAdapter.pacmanVersion', () => {
     const adapter = make();
     expect(await adapter.pacmanVersion()).toBe('7.0.0');
     expect(calls()).toBe(2);
+  });
+});
+
+describe('defaultPrivateDbPath', () => {
+  const system = { ...DEFAULT_PACMAN_CONFIG };
+
+  it("keeps a user's copy in their XDG cache, and root's in /var/cache, which pacman 7's download user can enter", () => {
+    expect(defaultPrivateDbPath(system, { HOME: '/home/ana' }, 1000)).toBe('/home/ana/.cache/pacman-sync/db');
+    expect(defaultPrivateDbPath(system, { HOME: '/root' }, 0)).toBe('/var/cache/pacman-sync/db');
+    // The daemon unit sets XDG_CACHE_HOME=/var/cache; an explicit choice is root's to make.
+    expect(defaultPrivateDbPath(system, { HOME: '/root', XDG_CACHE_HOME: '/srv/cache' }, 0)).toBe(
+      '/srv/cache/pacman-sync/db',
+    );
+    expect(defaultPrivateDbPath(system, { HOME: '/root', XDG_CACHE_HOME: 'relative' }, 0)).toBe(
+      '/var/cache/pacman-sync/db',
+    );
+  });
+
+  it('gives a managed root a directory of its own beside the system copy', () => {
+    const managed = defaultPrivateDbPath({ ...system, root: '/mnt' }, { HOME: '/root' }, 0);
+    expect(managed).toMatch(/^\/var\/cache\/pacman-sync\/db\/roots\/[0-9a-f]{16}$/);
   });
 });

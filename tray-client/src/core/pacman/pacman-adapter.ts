@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -45,6 +46,24 @@ import { PacmanError, UnsafeTargetError, failureFromOutput, OUTPUT_TAIL_LINES } 
 import { confOption, PacmanConfDump, parsePacmanConf } from './pacman-conf';
 import { transactionConflicts } from './package-conflicts';
 import {
+  isUrl,
+  packageCount,
+  PacmanStep,
+  runPacmanSteps,
+  STEP_DOCUMENT_VERSION,
+  StepListener,
+  stepName,
+  targetMatchesFile,
+} from './pacman-steps';
+import {
+  decodeEvent,
+  globalArguments,
+  GlobalOptions,
+  PRIVILEGED_ENTRY_POINT,
+  PrivilegedRequest,
+  requestArguments,
+} from './privileged-protocol';
+import {
   ProcessResult,
   ProcessRunner,
   ProgramNotFoundError,
@@ -55,7 +74,10 @@ import {
 export interface PacmanAdapterOptions {
   /** What privilege `auto` means when not running as root: sudo for the CLI (default), pkexec for the tray. */
   autoPrivilege?: 'sudo' | 'pkexec';
-  /** The private copy of the sync databases; default `$XDG_CACHE_HOME/pacman-sync/db`. */
+  /**
+   * The private copy of the sync databases; default `$XDG_CACHE_HOME/pacman-sync/db`, for root without an
+   * XDG_CACHE_HOME of its own `/var/cache/pacman-sync/db`.
+   */
   privateDbPath?: string;
   env?: Environment;
   /** Extra pacman options, for throwaway roots: hooks and log file outside the real system. */
@@ -64,6 +86,8 @@ export interface PacmanAdapterOptions {
   runner?: ProcessRunner;
   /** The effective user id (injected by tests of the privilege wrapper). */
   uid?: number;
+  /** pacman-sync-privileged; default where the package installs it (tests start a copy of their own). */
+  privilegedEntryPoint?: string;
 }
 
 export interface ApplyOptions {
@@ -72,6 +96,8 @@ export interface ApplyOptions {
   onProgress?: ProgressListener;
   /** Refresh the private sync database copy before resolving files (default: use it, creating it if absent). */
   refreshDatabases?: boolean;
+  /** The pool the plan comes from, for the authorization prompt; asked only when the plan needs one. */
+  poolName?: () => Promise<string | null>;
 }
 
 export interface ApplySummary {
@@ -81,6 +107,8 @@ export interface ApplySummary {
   removed: number;
   /** What went on pacman -U's command line, in plan order. */
   files: string[];
+  /** The pacman steps, in order (empty when the plan changes nothing). */
+  steps: PacmanStep[];
   durationMs: number;
   outputTail: string[];
 }
@@ -105,39 +133,40 @@ export class PacmanAdapter {
   ) {
     this.runner = options.runner ?? new SpawnProcessRunner();
     this.uid = options.uid ?? process.getuid?.() ?? 0;
-    this.privateDbPath = options.privateDbPath ?? defaultPrivateDbPath(config, options.env ?? process.env);
+    this.privateDbPath =
+      options.privateDbPath ?? defaultPrivateDbPath(config, options.env ?? process.env, this.uid);
   }
 
-  /** pacman's global options for the configured root; always before the operation's own arguments. */
-  globalArgs(): string[] {
-    const args: string[] = [];
-    const add = (flag: string, value: string | null | undefined) => {
-      if (value) args.push(`${flag}=${value}`);
+  /** pacman's global options for the configured root. */
+  globalOptions(): GlobalOptions {
+    const globals: GlobalOptions = {};
+    const add = (option: keyof GlobalOptions, value: string | null | undefined) => {
+      if (value) globals[option] = value;
     };
-    add('--root', this.config.root);
-    add('--dbpath', this.config.dbpath);
-    add('--config', this.config.config);
-    add('--cachedir', this.config.cachedir);
-    add('--hookdir', this.options.hookdir);
-    add('--logfile', this.options.logfile);
-    return args;
+    add('root', this.config.root);
+    add('dbpath', this.config.dbpath);
+    add('config', this.config.config);
+    add('cachedir', this.config.cachedir);
+    add('hookdir', this.options.hookdir);
+    add('logfile', this.options.logfile);
+    return globals;
   }
 
-  /** The program and argv that run pacman, wrapped in the privilege helper when it changes the system. */
-  commandLine(args: readonly string[], privileged: boolean): CommandLine {
-    const pacman = [...this.globalArgs(), ...args];
-    const wrapper = privileged ? this.effectivePrivilege() : 'none';
-    switch (wrapper) {
+  /**
+   * How a change reaches pacman: null when this process runs pacman itself (root under `auto`, or
+   * `none`), else the one command that starts pacman-sync-privileged through sudo or pkexec for the whole
+   * plan. pkexec shows the command line in its prompt, so it says the pool and the number of packages.
+   */
+  elevation(request: PrivilegedRequest): CommandLine | null {
+    const entryPoint = this.options.privilegedEntryPoint ?? PRIVILEGED_ENTRY_POINT;
+    const args = requestArguments(request);
+    switch (this.effectivePrivilege()) {
       case 'none':
-        return { program: this.config.command, args: pacman };
+        return null;
       case 'sudo':
-        return { program: 'sudo', args: ['--', this.config.command, ...pacman] };
+        return { program: 'sudo', args: ['--', entryPoint, ...args] };
       case 'pkexec':
-        // pkexec needs an absolute program path; it does not search PATH the way a shell does.
-        return {
-          program: 'pkexec',
-          args: [resolveProgram(this.config.command, this.options.env), ...pacman],
-        };
+        return { program: 'pkexec', args: [entryPoint, ...args] };
     }
   }
 
@@ -285,8 +314,9 @@ export class PacmanAdapter {
   }
 
   /**
-   * Applies a sync plan: every install, upgrade and downgrade resolved to an exact file and installed in
-   * ONE `pacman -U` transaction, then the planned install reasons, then ONE `pacman -R` for removals.
+   * Applies a sync plan as ordered pacman steps: every install, upgrade and downgrade resolved to an exact
+   * file and installed in ONE `pacman -U` transaction, then the planned install reasons, then ONE
+   * `pacman -R` for removals. A client that is not root starts ONE elevated process for all of them.
    */
   async applyPlan(plan: SyncPlan, options: ApplyOptions = {}): Promise<ApplySummary> {
     const started = Date.now();
@@ -296,9 +326,9 @@ export class PacmanAdapter {
       const list = plan.unavailable.map((item) => `${item.package_name} ${item.wanted_version}`).join(', ');
       throw new PacmanError('PLAN_UNAVAILABLE', `the plan wants versions nothing offers: ${list}`);
     }
-    const output: string[] = [];
     const progress = options.onProgress ?? (() => undefined);
     const files: string[] = [];
+    const steps: PacmanStep[] = [];
 
     const conf = await this.pacmanConf();
     const dbpath = this.dbpath(conf);
@@ -326,49 +356,40 @@ export class PacmanAdapter {
           `no cache file, repository or archive offers: ${missing.join(', ')} (configure [pacman] archive_url to reach older versions)`,
         );
       }
-      files.push(...resolved.map((file) => file.target));
+      const targets = changes.map((item, index) => ({
+        name: item.package_name,
+        version: item.to_version,
+        file: canonicalTarget(resolved[index].target),
+      }));
+      for (const target of targets) {
+        if (!targetMatchesFile(target)) throw new UnsafeTargetError('package file', target.file);
+      }
+      files.push(...targets.map((target) => target.file));
       removedWithInstalls = await this.conflictRemovals(changes, resolved, sources, installed, plan);
-      const downloads = files.filter((file) => !isAbsolute(file)).length;
-      const parser = new PacmanProgressParser(
-        { install: changes.length, remove: removedWithInstalls.size, download: downloads },
-        progress,
-      );
-      // pacman asks before removing a conflicting package, and --noconfirm answers no; --ask inverts the
-      // answer to exactly that question, and conflictRemovals has checked every package it can remove.
-      const answers = removedWithInstalls.size > 0 ? [`--ask=${ALPM_QUESTION_CONFLICT_PKG}`] : [];
-      await this.transaction(
-        'pacman -U',
-        ['-U', '--noconfirm', ...answers, '--', ...files],
-        output,
-        dbpath,
-        (line) => parser.accept(line),
-      );
-
-      const byReason = (reason: PlanItem['install_reason']) =>
-        changes.filter((item) => item.install_reason === reason).map((item) => item.package_name);
-      const reasons: Array<[string, string[]]> = (
-        [
-          ['--asdeps', byReason('dependency')],
-          ['--asexplicit', byReason('explicit')],
-        ] as Array<[string, string[]]>
-      ).filter(([, names]) => names.length > 0);
-      let step = 0;
-      for (const [flag, names] of reasons) {
-        const message = `pacman -D ${flag}`;
-        progress({ phase: 'reason', current: ++step, total: reasons.length, package: null, message });
-        await this.transaction(`pacman -D ${flag}`, ['-D', flag, '--', ...names], output, dbpath);
+      // pacman asks before removing a conflicting package, and --noconfirm answers no; the step answers yes
+      // to exactly that question, and conflictRemovals has checked every package it can remove.
+      steps.push({ action: 'upgrade', packages: targets, remove_conflicting: removedWithInstalls.size > 0 });
+      for (const reason of ['dependency', 'explicit'] as const) {
+        const names = changes
+          .filter((item) => item.install_reason === reason)
+          .map((item) => item.package_name);
+        if (names.length > 0) steps.push({ action: 'reason', reason, packages: names });
       }
     }
-
-    const names = plan.remove
+    const removals = plan.remove
       .map((item) => item.package_name)
       .filter((name) => !removedWithInstalls.has(name));
-    if (names.length > 0) {
-      const parser = new PacmanProgressParser({ install: 0, remove: names.length, download: 0 }, progress);
-      await this.transaction('pacman -R', ['-R', '--noconfirm', '--', ...names], output, dbpath, (line) =>
-        parser.accept(line),
-      );
-    }
+    if (removals.length > 0) steps.push({ action: 'remove', packages: removals });
+
+    const output = await this.runSteps(steps, {
+      poolName: options.poolName ?? (() => Promise.resolve(null)),
+      dbpath,
+      listener: this.progressListener(steps, progress, {
+        install: changes.length,
+        removedWithInstalls: removedWithInstalls.size,
+        download: files.filter((file) => isUrl(file)).length,
+      }),
+    });
     progress({ phase: 'done', current: 1, total: 1, package: null, message: 'done' });
     return {
       installed: plan.install.length,
@@ -376,9 +397,143 @@ export class PacmanAdapter {
       downgraded: plan.downgrade.length,
       removed: plan.remove.length,
       files,
+      steps,
       durationMs: Date.now() - started,
       outputTail: output.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES),
     };
+  }
+
+  /** pacman's output as progress: install and download counts from the plan (pacman prints none off a terminal). */
+  private progressListener(
+    steps: readonly PacmanStep[],
+    progress: ProgressListener,
+    totals: { install: number; removedWithInstalls: number; download: number },
+  ): StepListener {
+    const upgrades = new PacmanProgressParser(
+      { install: totals.install, remove: totals.removedWithInstalls, download: totals.download },
+      progress,
+    );
+    const reasonSteps = steps.filter((step) => step.action === 'reason').length;
+    let reasonStep = 0;
+    let parser: PacmanProgressParser | null = null;
+    return {
+      onStep: (_, step) => {
+        if (step.action === 'upgrade') parser = upgrades;
+        else if (step.action === 'remove') {
+          parser = new PacmanProgressParser(
+            { install: 0, remove: step.packages.length, download: 0 },
+            progress,
+          );
+        } else {
+          parser = null;
+          const message = stepName(step);
+          progress({ phase: 'reason', current: ++reasonStep, total: reasonSteps, package: null, message });
+        }
+      },
+      onLine: (_, line) => parser?.accept(line),
+    };
+  }
+
+  /**
+   * Runs the steps in order, stopping at the first that fails: in this process when it may run pacman
+   * itself, otherwise through ONE start of pacman-sync-privileged for all of them. Returns pacman's output.
+   */
+  private async runSteps(
+    steps: readonly PacmanStep[],
+    context: { poolName: () => Promise<string | null>; dbpath: string; listener: StepListener },
+  ): Promise<string[]> {
+    if (steps.length === 0) return [];
+    const output: string[] = [];
+    const stepLines: string[][] = steps.map(() => []);
+    const listener: StepListener = {
+      onStep: (index, step) => context.listener.onStep?.(index, step),
+      onLine: (index, line) => {
+        output.push(line);
+        stepLines[index]?.push(line);
+        context.listener.onLine?.(index, line);
+      },
+    };
+    const globals = this.globalOptions();
+    const pool = this.effectivePrivilege() === 'none' ? null : await context.poolName();
+    const elevation = this.elevation({ pool, packages: packageCount(steps), globals });
+    const failed = elevation
+      ? await this.runElevated(elevation, steps, listener)
+      : (
+          await runPacmanSteps({
+            command: this.config.command,
+            globals: globalArguments(globals),
+            steps,
+            runner: { run: (program, args, options) => this.exec(program, args, options) },
+            listener,
+          })
+        ).failed;
+    if (failed) {
+      throw failureFromOutput(stepName(steps[failed.index]), stepLines[failed.index], failed.exitCode, {
+        // Another pacman's lock outlives our pacman's failure; this holds in every locale.
+        lockPresent: existsSync(join(context.dbpath, 'db.lck')),
+      });
+    }
+    return output;
+  }
+
+  /**
+   * Starts pacman-sync-privileged once with the steps on stdin and follows its events. It stops at the first
+   * failing step like runPacmanSteps; when sudo, pkexec or the entry point itself refuses, or it ends without
+   * finishing every step, that is a PRIVILEGE error saying whether anything had started.
+   */
+  private async runElevated(
+    elevation: CommandLine,
+    steps: readonly PacmanStep[],
+    listener: StepListener,
+  ): Promise<{ index: number; exitCode: number } | null> {
+    const other: string[] = [];
+    const exits = new Map<number, number>();
+    let started = 0;
+    const fatal: Array<{ code: 'PRIVILEGE' | 'PACMAN_MISSING'; message: string }> = [];
+    const result = await this.exec(elevation.program, elevation.args, {
+      input: JSON.stringify({ version: STEP_DOCUMENT_VERSION, steps }),
+      onLine: (line) => {
+        const event = decodeEvent(line);
+        if (
+          event === null ||
+          (event.event !== 'fatal' && !(event.index >= 0 && event.index < steps.length))
+        ) {
+          other.push(line);
+          return;
+        }
+        switch (event.event) {
+          case 'step':
+            started++;
+            listener.onStep?.(event.index, steps[event.index]);
+            break;
+          case 'output':
+            listener.onLine?.(event.index, event.line);
+            break;
+          case 'exit':
+            exits.set(event.index, event.code);
+            break;
+          case 'fatal':
+            fatal.push({ code: event.code, message: event.message });
+            break;
+        }
+      },
+    });
+    const tail = other.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES);
+    if (fatal.length > 0) {
+      const { code, message } = fatal[0];
+      throw new PacmanError(code, `pacman-sync-privileged ${message}`, tail, result.exitCode);
+    }
+    for (const [index, code] of exits) if (code !== 0) return { index, exitCode: code };
+    if (steps.every((_, index) => exits.get(index) === 0)) return null;
+    const said = tail[tail.length - 1] ?? `exit code ${result.exitCode}`;
+    const changed =
+      started === 0 ? 'nothing was changed' : `it stopped during ${stepName(steps[started - 1])}`;
+    throw new PacmanError(
+      'PRIVILEGE',
+      `${elevation.program} did not run pacman-sync-privileged to the end (${said}); ${changed}`,
+      tail,
+      result.exitCode,
+    );
   }
 
   /**
@@ -459,24 +614,6 @@ export class PacmanAdapter {
     }
   }
 
-  private async transaction(
-    what: string,
-    args: string[],
-    output: string[],
-    dbpath: string,
-    onLine?: (line: string) => void,
-  ): Promise<void> {
-    const { program, args: argv } = this.commandLine(args, true);
-    const result = await this.exec(program, argv, { onLine });
-    output.push(...result.lines);
-    if (result.exitCode === 0) return;
-    throw failureFromOutput(what, result.lines, result.exitCode, {
-      // Another pacman's lock outlives our pacman's failure; this holds in every locale.
-      lockPresent: existsSync(join(dbpath, 'db.lck')),
-      wrapper: program === 'sudo' ? 'sudo' : null,
-    });
-  }
-
   private async packageSources(
     refresh: boolean,
     conf: PacmanConfDump,
@@ -526,7 +663,14 @@ export class PacmanAdapter {
   private async refreshPrivateDb(conf: PacmanConfDump): Promise<void> {
     const dbpath = this.dbpath(conf);
     const syncDir = join(this.privateDbPath, 'sync');
-    mkdirSync(syncDir, { recursive: true, mode: 0o700 });
+    // Only a pacman that honours DownloadUser (pacman 7's download sandbox) prints it: the feature, not a
+    // version number, decides. Such a pacman, as root, downloads as that user into sync/download-XXXXXX,
+    // so that user must be able to enter the copy's directories, as it enters /var/lib/pacman/sync.
+    const downloadUser = confOption(conf, 'DownloadUser');
+    mkdirSync(syncDir, { recursive: true, mode: 0o755 });
+    if (downloadUser && this.uid === 0) {
+      for (const dir of [this.privateDbPath, syncDir]) allowOthersToEnter(dir);
+    }
     const localLink = join(this.privateDbPath, 'local');
     const localTarget = join(dbpath, 'local');
     let linked: string | null;
@@ -553,13 +697,38 @@ export class PacmanAdapter {
     const args = [`--dbpath=${this.privateDbPath}`, '--logfile=/dev/null', '-Sy'];
     if (this.config.root) args.unshift(`--root=${this.config.root}`);
     if (this.config.config) args.unshift(`--config=${this.config.config}`);
-    // pacman insists on root for -Sy; fakeroot satisfies it for a database the user owns anyway.
-    const [program, argv] =
-      this.uid === 0 ? [this.config.command, args] : ['fakeroot', ['--', this.config.command, ...args]];
+    const [program, argv] = this.refreshCommand(args, downloadUser !== null);
     const result = await this.exec(program, argv);
     if (result.exitCode !== 0) {
-      throw failureFromOutput('refreshing the private sync database copy', result.lines, result.exitCode);
+      const failure = failureFromOutput(
+        'refreshing the private sync database copy',
+        result.lines,
+        result.exitCode,
+      );
+      const blocked = downloadUser && this.uid === 0 ? closedDirectory(syncDir) : null;
+      if (!blocked) throw failure;
+      throw new PacmanError(
+        failure.code,
+        `${failure.message}. pacman downloads as "${downloadUser}" (DownloadUser in pacman.conf), which ` +
+          `cannot enter ${blocked}: keep the private copy where that user can reach it (XDG_CACHE_HOME, ` +
+          'default /var/cache for root), or let it in (chmod o+x)',
+        failure.outputTail,
+        failure.exitCode,
+      );
     }
+  }
+
+  /**
+   * pacman insists on root for -Sy. Root runs it as it is, sandbox and all. Anyone else runs it under
+   * fakeroot, which is enough for a database the user owns; fakeroot also fakes pacman 7's switch to the
+   * download user, so the download runs as the user themself, and no_new_privs lets the kernel apply the
+   * sandbox's landlock rules to an unprivileged process (without it pacman 7.0 reports that it could not).
+   */
+  private refreshCommand(args: string[], sandboxed: boolean): [string, string[]] {
+    const command = this.config.command;
+    if (this.uid === 0) return [command, args];
+    if (sandboxed) return ['setpriv', ['--no-new-privs', 'fakeroot', '--', command, ...args]];
+    return ['fakeroot', ['--', command, ...args]];
   }
 
   private dbpath(conf: PacmanConfDump): string {
@@ -594,13 +763,12 @@ export class PacmanAdapter {
 const MISSING_PROGRAM_HINTS: Partial<Record<string, string>> = {
   'pacman-conf': 'pacman-conf ships with pacman; install pacman',
   fakeroot: 'refreshing the private database copy as a normal user needs fakeroot; install it',
+  setpriv:
+    'refreshing the private database copy under pacman 7 as a normal user needs setpriv; install util-linux',
   sudo: 'install sudo, or set [pacman] privilege in client.conf',
   pkexec: 'install polkit, or set [pacman] privilege in client.conf',
   bsdtar: 'reading zstd or xz databases needs bsdtar; install libarchive',
 };
-
-/** libalpm's ALPM_QUESTION_CONFLICT_PKG (alpm.h): the bit of pacman's `--ask` mask for "Remove <pkg>?". */
-const ALPM_QUESTION_CONFLICT_PKG = 4;
 
 // Keyed by the binary's path and file identity, shared by every adapter of a long-running client.
 const pacmanVersions = new Map<string, Promise<string>>();
@@ -627,13 +795,50 @@ function assertSafePlan(plan: SyncPlan): void {
 
 /**
  * `$XDG_CACHE_HOME/pacman-sync/db` for the system; a managed chroot or test root gets its own
- * directory beside it, so switching between roots never mixes their repositories.
+ * directory beside it, so switching between roots never mixes their repositories. Root's client is the
+ * system's (the daemon unit sets XDG_CACHE_HOME=/var/cache): without an XDG_CACHE_HOME of its own its copy
+ * is in /var/cache as well, where pacman 7's download user can reach it, which it cannot in /root (0700).
  */
-function defaultPrivateDbPath(config: PacmanConfig, env: Environment): string {
-  const base = join(resolveCacheDir(env), 'db');
+export function defaultPrivateDbPath(config: PacmanConfig, env: Environment, uid: number): string {
+  const ownCache = env.XDG_CACHE_HOME !== undefined && isAbsolute(env.XDG_CACHE_HOME);
+  const cacheDir = uid === 0 && !ownCache ? SYSTEM_CACHE_DIR : resolveCacheDir(env);
+  const base = join(cacheDir, 'db');
   if (!config.root && !config.dbpath && !config.config) return base;
   const key = JSON.stringify([config.root, config.dbpath, config.config]);
   return join(base, 'roots', createHash('sha256').update(key).digest('hex').slice(0, 16));
+}
+
+const SYSTEM_CACHE_DIR = '/var/cache/pacman-sync';
+
+/** Adds search permission for others to a directory of the private copy (the client's own directories). */
+function allowOthersToEnter(dir: string): void {
+  const mode = statSync(dir).mode & 0o7777;
+  if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o055);
+}
+
+/** The first directory on the way to `path` that others may not enter, or null. */
+function closedDirectory(path: string): string | null {
+  let dir = '/';
+  for (const part of path.split('/').filter(Boolean)) {
+    dir = join(dir, part);
+    try {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) return `${dir} (mode ${(mode & 0o777).toString(8).padStart(4, '0')})`;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** A URL as the WHATWG parser writes it (what pacman-sync-privileged insists on); a path as it is. */
+function canonicalTarget(target: string): string {
+  if (!isUrl(target)) return target;
+  try {
+    return new URL(target).href;
+  } catch {
+    return target;
+  }
 }
 
 function listSyncDbs(dbpath: string): string[] {

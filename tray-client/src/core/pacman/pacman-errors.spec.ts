@@ -1,4 +1,4 @@
-import { classifyPacmanOutput, failureFromOutput, LOCALIZED_OUTPUT_WARNING } from './pacman-errors';
+import { classifyPacmanOutput, failureFromOutput } from './pacman-errors';
 
 describe('classifyPacmanOutput', () => {
   it.each([
@@ -60,28 +60,5 @@ describe('failureFromOutput with evidence beyond the words', () => {
     // The words win when they say something else: the lock may be a new pacman's, started since.
     const files = ['error: failed to commit transaction (conflicting files)'];
     expect(failureFromOutput('pacman -U', files, 1, { lockPresent: true }).code).toBe('CONFLICTING_FILES');
-  });
-
-  it('says under sudo that the output was not English, and names the sudoers line', () => {
-    const error = failureFromOutput('pacman -U', german, 1, { wrapper: 'sudo' });
-    expect(error.code).toBe('TRANSACTION_FAILED');
-    expect(error.message).toBe(
-      'pacman -U failed (TRANSACTION_FAILED: pacman reported an error): ' +
-        `Fehler: Konnte den Vorgang nicht vorbereiten. ${LOCALIZED_OUTPUT_WARNING}`,
-    );
-  });
-
-  it('does not blame the locale for English output, for sudo itself, or without sudo', () => {
-    const english = ['error: something nobody expected'];
-    expect(failureFromOutput('pacman -U', english, 1, { wrapper: 'sudo' }).message).not.toContain(
-      LOCALIZED_OUTPUT_WARNING,
-    );
-    const sudoSays = ['sudo: a terminal is required to read the password'];
-    expect(failureFromOutput('pacman -U', sudoSays, 1, { wrapper: 'sudo' }).message).not.toContain(
-      LOCALIZED_OUTPUT_WARNING,
-    );
-    expect(failureFromOutput('pacman -U', german, 1, { wrapper: null }).message).not.toContain(
-      LOCALIZED_OUTPUT_WARNING,
-    );
   });
 });

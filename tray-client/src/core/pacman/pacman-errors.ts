@@ -8,6 +8,7 @@ export type PacmanErrorCode =
   | 'NOT_FOUND'
   | 'PLAN_UNAVAILABLE'
   | 'PACMAN_MISSING'
+  | 'PRIVILEGE'
   | 'TRANSACTION_FAILED';
 
 const HINTS: Record<PacmanErrorCode, string> = {
@@ -20,6 +21,7 @@ const HINTS: Record<PacmanErrorCode, string> = {
   NOT_FOUND: 'a package file or target was not found',
   PLAN_UNAVAILABLE: 'the plan wants versions that nothing offers',
   PACMAN_MISSING: 'the pacman program cannot be started',
+  PRIVILEGE: 'sudo or pkexec did not authorize pacman-sync-privileged, or it refused the request',
   TRANSACTION_FAILED: 'pacman reported an error',
 };
 
@@ -89,8 +91,6 @@ export const OUTPUT_TAIL_LINES = 20;
 export interface FailureEvidence {
   /** The database lock file was still there after pacman exited: another pacman holds it. */
   lockPresent?: boolean;
-  /** The privilege wrapper pacman ran under. */
-  wrapper?: 'sudo' | null;
 }
 
 // pacman prefixes every error with "error: " in English; a failed run without one did not speak English.
@@ -106,22 +106,6 @@ export function failureFromOutput(
   if (code === 'TRANSACTION_FAILED' && evidence.lockPresent) code = 'LOCK_HELD';
   const tail = lines.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES);
   const firstError = lines.find((line) => ENGLISH_ERROR.test(line)) ?? tail[tail.length - 1] ?? '';
-  let message = `${what} failed (${code}: ${PacmanError.hint(code)})${firstError ? `: ${firstError}` : ''}`;
-  if (
-    code === 'TRANSACTION_FAILED' &&
-    evidence.wrapper === 'sudo' &&
-    tail.length > 0 &&
-    !lines.some((line) => ENGLISH_ERROR.test(line) || line.startsWith('sudo: '))
-  ) {
-    message += `. ${LOCALIZED_OUTPUT_WARNING}`;
-  }
+  const message = `${what} failed (${code}: ${PacmanError.hint(code)})${firstError ? `: ${firstError}` : ''}`;
   return new PacmanError(code, message, tail, exitCode);
 }
-
-/**
- * sudo keeps LC_ALL=C by default (it is in sudoers' default env_check list); a sudoers that takes LC_*
- * out of that list lets pacman answer in the system's language, which no classifier can read.
- */
-export const LOCALIZED_OUTPUT_WARNING =
-  "pacman's messages were not in English, so the failure could not be classified: sudo did not pass " +
-  'LC_ALL=C on. Add `Defaults!/usr/bin/pacman env_keep += "LC_ALL"` to sudoers (see docs/client-pacman.md)';

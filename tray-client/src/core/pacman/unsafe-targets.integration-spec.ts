@@ -5,9 +5,11 @@ import { SyncPlan } from '@pacman-sync/shared';
 
 import { useTestRoot } from '../../../test/support/pacman-fixture';
 import { REPOSITORIES, tool10 } from '../../../test/support/packages';
+import { pacmanVariants } from '../../../test/support/pacman-variants';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
 import { UnsafeTargetError } from './pacman-errors';
+import { parseStepDocument, stepArguments } from './pacman-steps';
 
 const HOSTILE_NAMES = [
   '--root=/',
@@ -26,87 +28,106 @@ const HOSTILE_NAMES = [
 ];
 const HOSTILE_VERSIONS = ['1.0-1 --root=/', '--1.0-1', '1.0', '../../1-1', '1-1\n', '1/2-1', 'a:1.0-1', ''];
 
-describe('a compromised server cannot put arguments on pacman command line', () => {
-  // Nothing here may change the root, so one root serves every case.
-  const root = useTestRoot({ repositories: REPOSITORIES });
-  let record: string;
-  let fakePacman: string;
+const VARIANTS = pacmanVariants().map((variant) => [variant.label, variant] as const);
 
-  beforeAll(() => {
-    record = join(root().base, 'argv.log');
-    fakePacman = join(root().base, 'fake-pacman');
-    // A stand-in pacman that only writes down how it was called.
-    writeFileSync(fakePacman, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${record}'\necho '---' >> '${record}'\n`);
-    chmodSync(fakePacman, 0o755);
-  });
-  beforeEach(() => rmSync(record, { force: true }));
+describe.each(VARIANTS)(
+  'a compromised server cannot put arguments on pacman command line (%s)',
+  (_label, variant) => {
+    // Nothing here may change the root, so one root serves every case.
+    const root = useTestRoot({ repositories: REPOSITORIES, variant });
+    let record: string;
+    let fakePacman: string;
 
-  const cases: Array<[string, SyncPlan]> = [
-    ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
-      `install name ${JSON.stringify(name)}`,
-      syncPlan({ install: [planItem(name, null, '1.0-1')] }),
-    ]),
-    ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
-      `remove name ${JSON.stringify(name)}`,
-      syncPlan({ remove: [{ package_name: name, version: '1.0-1' }] }),
-    ]),
-    ...HOSTILE_VERSIONS.map((version): [string, SyncPlan] => [
-      `downgrade version ${JSON.stringify(version)}`,
-      syncPlan({ downgrade: [planItem('tool', null, version, { from_version: '1.0-1' })] }),
-    ]),
-    ['repository "../x"', syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { repository: '../x' })] })],
-    [
-      'install reason "--asexplicit"',
-      syncPlan({
-        install: [planItem('tool', null, '1.1-1', { install_reason: '--asexplicit' as 'explicit' })],
-      }),
-    ],
-    // One bad target among good ones stops the whole plan.
-    [
-      'a hostile name after valid ones',
-      syncPlan({
-        install: [
-          planItem('tool', null, '1.1-1'),
-          planItem('extra', null, '1:1.0-1'),
-          planItem('-', null, '1.0-1'),
-        ],
-      }),
-    ],
-  ];
+    beforeAll(() => {
+      // Where the client's user may write: the stand-in runs as that user.
+      const dir = root().session?.home ?? root().base;
+      record = join(dir, 'argv.log');
+      fakePacman = join(dir, 'fake-pacman');
+      // A stand-in pacman that only writes down how it was called.
+      writeFileSync(fakePacman, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${record}'\necho '---' >> '${record}'\n`);
+      chmodSync(fakePacman, 0o755);
+    });
+    beforeEach(() => rmSync(record, { force: true }));
 
-  it.each(cases)('rejects %s before starting any program', async (_label, hostile) => {
-    const runner = new RecordingRunner();
-    const adapter = root().adapter({ command: fakePacman }, { runner });
+    const cases: Array<[string, SyncPlan]> = [
+      ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
+        `install name ${JSON.stringify(name)}`,
+        syncPlan({ install: [planItem(name, null, '1.0-1')] }),
+      ]),
+      ...HOSTILE_NAMES.map((name): [string, SyncPlan] => [
+        `remove name ${JSON.stringify(name)}`,
+        syncPlan({ remove: [{ package_name: name, version: '1.0-1' }] }),
+      ]),
+      ...HOSTILE_VERSIONS.map((version): [string, SyncPlan] => [
+        `downgrade version ${JSON.stringify(version)}`,
+        syncPlan({ downgrade: [planItem('tool', null, version, { from_version: '1.0-1' })] }),
+      ]),
+      ['repository "../x"', syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { repository: '../x' })] })],
+      [
+        'install reason "--asexplicit"',
+        syncPlan({
+          install: [planItem('tool', null, '1.1-1', { install_reason: '--asexplicit' as 'explicit' })],
+        }),
+      ],
+      // One bad target among good ones stops the whole plan.
+      [
+        'a hostile name after valid ones',
+        syncPlan({
+          install: [
+            planItem('tool', null, '1.1-1'),
+            planItem('extra', null, '1:1.0-1'),
+            planItem('-', null, '1.0-1'),
+          ],
+        }),
+      ],
+    ];
 
-    await expect(adapter.applyPlan(hostile, { acceptUnavailable: true })).rejects.toThrow(UnsafeTargetError);
+    it.each(cases)('rejects %s before starting any program', async (_label, hostile) => {
+      const runner = new RecordingRunner();
+      const adapter = root().adapter({ command: fakePacman }, { runner });
 
-    expect(runner.calls).toEqual([]);
-    expect(existsSync(record)).toBe(false);
-  });
+      await expect(adapter.applyPlan(hostile, { acceptUnavailable: true })).rejects.toThrow(
+        UnsafeTargetError,
+      );
 
-  it('does start the stand-in for a valid plan, with -- before the targets (the spy works)', async () => {
-    root().install([tool10]);
-    const runner = new RecordingRunner();
-    const adapter = root().adapter({ command: fakePacman }, { runner });
+      expect(runner.calls).toEqual([]);
+      expect(existsSync(record)).toBe(false);
+    });
 
-    await adapter.applyPlan(
-      syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { from_version: '1.0-1' })] }),
-    );
+    it('hands a valid plan to pacman with -- before the targets (the spy works)', async () => {
+      root().install([tool10]);
+      const runner = new RecordingRunner();
+      const adapter = root().adapter({ command: fakePacman }, { runner });
 
-    const invocations = readFileSync(record, 'utf8')
-      .split('---\n')
-      .filter(Boolean)
-      .map((block) => block.trimEnd().split('\n'));
-    const upgrade = invocations.find((argv) => argv.includes('-U'))!;
-    expect(upgrade.slice(upgrade.indexOf('-U'))).toEqual([
-      '-U',
-      '--noconfirm',
-      '--',
-      `file://${root().repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`,
-    ]);
-    expect(upgrade).toContain(`--root=${root().root}`);
-    const reason = invocations.find((argv) => argv.includes('-D'))!;
-    expect(reason.slice(reason.indexOf('-D'))).toEqual(['-D', '--asexplicit', '--', 'tool']);
-    expect(runner.calls.every((call) => call.program !== 'sh' && call.program !== '/bin/sh')).toBe(true);
-  });
-});
+      await adapter.applyPlan(
+        syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { from_version: '1.0-1' })] }),
+      );
+
+      const url = `file://${root().repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`;
+      const invocations = readFileSync(record, 'utf8')
+        .split('---\n')
+        .filter(Boolean)
+        .map((block) => block.trimEnd().split('\n'));
+      const changes = invocations.filter((argv) => argv.includes('-U') || argv.includes('-D'));
+      if (variant.user === 'root') {
+        // Root's client runs the configured pacman (here the stand-in) for every step itself.
+        const upgrade = changes.find((argv) => argv.includes('-U'))!;
+        expect(upgrade.slice(upgrade.indexOf('-U'))).toEqual(['-U', '--noconfirm', '--', url]);
+        expect(upgrade).toContain(`--root=${root().root}`);
+        const reason = changes.find((argv) => argv.includes('-D'))!;
+        expect(reason.slice(reason.indexOf('-D'))).toEqual(['-D', '--asexplicit', '--', 'tool']);
+      } else {
+        // A desktop user's client never picks the pacman that runs as root: pacman-sync-privileged runs the
+        // one its administrator configured (the real one here), so the stand-in only refreshed the private copy.
+        expect(changes).toEqual([]);
+        const elevated = runner.calls.find((call) => call.input !== undefined)!;
+        expect(parseStepDocument(JSON.parse(elevated.input!)).map(stepArguments)).toEqual([
+          ['-U', '--noconfirm', '--', url],
+          ['-D', '--asexplicit', '--', 'tool'],
+        ]);
+        expect(root().query().get('tool')).toBe('1.1-1');
+      }
+      expect(runner.calls.every((call) => call.program !== 'sh' && call.program !== '/bin/sh')).toBe(true);
+    });
+  },
+);
