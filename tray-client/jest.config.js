@@ -11,4 +11,7 @@ module.exports = {
   ],
   // Integration tests drive a real pacman; a throwaway root takes a moment to build.
   testTimeout: 60000,
+  // pacman 7.0 built once per machine, the desktop user, and the sudo + pacman-sync-privileged harness.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

@@ -1,6 +1,8 @@
 // The whole product on one machine: the REAL server (in-process, on SQLite, listening on a real port)
 // and three endpoint clients, each with its own pacman root, driven through the CLI's main() exactly as a
-// user types the commands. pacman is the real binary; nothing is mocked.
+// user types the commands. pacman is the real binary; nothing is mocked. It runs with Debian's pacman
+// 6.0.2 and with pacman 7.0 (DownloadUser = alpm), with the clients as root and as an unprivileged desktop
+// user whose syncs elevate through the real sudo, each on SQLite; PostgreSQL with the Arch-like pair.
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 
@@ -10,9 +12,8 @@ import type { SyncPlan } from '@pacman-sync/shared';
 import { PostgresCluster, startPostgres, stopPostgres } from '../../server/test/support/postgres';
 // eslint-disable-next-line no-restricted-imports -- the fleet test runs the real server, started in-process
 import { startTestApp, TestApp } from '../../server/test/support/test-app';
-import { createTrayBackend } from '../src/cli/commands/tray';
-import { CliContext } from '../src/cli/context';
 import { TestClient } from './support/cli-harness';
+import { DesktopSession } from './support/desktop-session';
 import {
   ARCH_REPO,
   MANJARO_REPO,
@@ -26,13 +27,25 @@ import {
   tool11,
 } from './support/packages';
 import { requirePacmanTools, TestRoot } from './support/pacman-fixture';
+import { pacmanVariants } from './support/pacman-variants';
 
 jest.setTimeout(120_000);
 
 // The server's test harness picks the engine from DB_ENGINE and, for PostgreSQL, a throwaway cluster.
-const ENGINES = ['sqlite', 'postgres'] as const;
+// The database engine and the client's pacman and user are independent of each other, so every pacman and
+// user runs on SQLite, and PostgreSQL runs once, with what Arch users have: pacman 7 and a desktop user.
+const RUNS = [
+  ...pacmanVariants().map((variant) => ['sqlite' as const, variant] as const),
+  [
+    'postgres' as const,
+    pacmanVariants().find((v) => v.version.startsWith('7.') && v.user === 'desktop')!,
+  ] as const,
+].map(([engine, variant]) => [`${engine}, clients on ${variant.label}`, engine, variant] as const);
 
-describe.each(ENGINES)('a fleet of three endpoints against the real server on %s', (engine) => {
+describe.each(RUNS)('a fleet of three endpoints against the real server (%s)', (_label, engine, variant) => {
+  /** Every sync and revert of a desktop user's client costs exactly one elevation; root's none. */
+  const elevationsPerChange = variant.user === 'desktop' ? 1 : 0;
+  let session: DesktopSession | null = null;
   let cluster: PostgresCluster | null = null;
   const savedEnv = { DB_ENGINE: process.env.DB_ENGINE, TEST_PG_ADMIN_URL: process.env.TEST_PG_ADMIN_URL };
   let server: TestApp;
@@ -69,12 +82,13 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     poolId = pool.body.id;
     const enrollment = await server.tokenFor('admin');
 
+    if (variant.user === 'desktop') session = new DesktopSession();
     // A is the reference machine; B lags on the Manjaro versions; C has only the Manjaro repository.
-    rootA = TestRoot.create({ repositories: [ARCH_REPO, MANJARO_REPO] });
+    rootA = TestRoot.create({ repositories: [ARCH_REPO, MANJARO_REPO], variant, session });
     rootA.install([libx2, app2, tool11, extra], { asdeps: ['libx'] });
-    rootB = TestRoot.create({ repositories: [ARCH_REPO, MANJARO_REPO] });
+    rootB = TestRoot.create({ repositories: [ARCH_REPO, MANJARO_REPO], variant, session });
     rootB.install([libx1, app1, tool10], { asdeps: ['libx'] });
-    rootC = TestRoot.create({ repositories: [MANJARO_REPO] });
+    rootC = TestRoot.create({ repositories: [MANJARO_REPO], variant, session });
     rootC.install([libx1]);
     const options = { serverUrl, apiKey: enrollment, poolId };
     a = new TestClient('client-a', rootA, options);
@@ -91,6 +105,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     }
     for (const client of [a, b, c]) client?.destroy();
     for (const root of [rootA, rootB, rootC]) root?.destroy();
+    await session?.stop();
   });
 
   it('registers every client, stores its token 0600, and reports full state once, then only hashes', async () => {
@@ -143,8 +158,9 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(rootB.query()).toEqual(before);
   });
 
-  it('syncs B to A in one pacman transaction, keeping the excluded package', async () => {
+  it('syncs B to A in one pacman transaction and one elevation, keeping the excluded package', async () => {
     const transactionsBefore = rootB.transactionCount();
+    const elevationsBefore = rootB.elevations();
     const result = (await b.expect(['sync', '--yes', '--json'])).json<{
       operation: { status: string };
       sync_status: string;
@@ -161,6 +177,8 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(rootB.transactionCount() - transactionsBefore).toBe(1);
     expect(rootB.query('-Qd').has('libx')).toBe(true);
     expect(result.sync_status).toBe('in_sync');
+    // -U, then -D --asdeps and -D --asexplicit: three pacman steps, one authorization.
+    expect(rootB.elevations() - elevationsBefore).toBe(elevationsPerChange);
   });
 
   it('refuses C’s sync with SYNC_CONFLICT (exit 3) while its repositories cannot deliver the target', async () => {
@@ -191,8 +209,10 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(installed.get('app')).toBe(app1.version);
   });
 
-  it('reverts B to the package set it had before its sync', async () => {
+  it('reverts B to the package set it had before its sync, with one elevation', async () => {
+    const elevationsBefore = rootB.elevations();
     await b.expect(['revert', '--yes']);
+    expect(rootB.elevations() - elevationsBefore).toBe(elevationsPerChange);
     expect(rootB.query()).toEqual(
       new Map([
         ['app', app1.version],
@@ -207,6 +227,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(update.status).toBe(200);
     rootA.install([clash]);
     await a.expect(['set-latest']);
+    const elevationsBefore = rootB.elevations();
     const cycle = (await b.expect(['daemon', '--once', '--json'])).json<{
       executed: Array<{ operation_type: string; status: string }>;
       left: string[];
@@ -215,6 +236,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
       expect.objectContaining({ operation_type: 'sync', status: 'completed' }),
     ]);
     expect(cycle.left).toEqual([]);
+    expect(rootB.elevations() - elevationsBefore).toBe(elevationsPerChange);
     const installed = rootB.query();
     expect(installed.get('clash')).toBe(clash.version);
     expect(installed.get('libx')).toBe(libx2.version);
@@ -225,6 +247,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
   });
 
   it('a running daemon hears of a new target over WS /api/events and applies the auto_sync operation', async () => {
+    const elevationsBefore = rootB.elevations();
     const daemon = b.start(['daemon']);
     try {
       await waitFor(() => daemon.output().includes('event stream connected'), 'the daemon to connect');
@@ -241,33 +264,28 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
     expect(operations.body.items[0].details.requested_by).toBe('auto_sync');
     // remove_extra is off: B keeps extra although the target no longer has it.
     expect(rootB.query().has('extra')).toBe(true);
+    // The operation had nothing to change: no pacman step, and nobody was asked for a password.
+    expect(rootB.elevations() - elevationsBefore).toBe(0);
   });
 
   it('the tray backend `pacman-sync tray` builds shows details and applies the pending auto_sync operation on Sync now', async () => {
-    const context = new CliContext(
-      { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: c.env },
-      { json: false, configFlag: null, verbose: false },
-      { adapterOptions: { hookdir: rootC.hookdir, logfile: rootC.logfile } },
-    );
-    const backend = await createTrayBackend(context, () => undefined);
-    const finished: string[] = [];
-    backend.onOperationFinished((operation) => finished.push(`${operation.type} ${operation.status}`));
-    const details = await backend.details();
-    expect(details.endpointName).toBe('client-c');
-    expect(details.poolName).toBe('lab'); // an endpoint token may read its own pool
-    // C has only the Manjaro repository: the new target's clash is nowhere for it (left as it is, newest).
-    expect(details.plan?.unavailable.map((item) => item.package_name)).toEqual(['clash']);
-    expect(details.operations[0]).toMatchObject({ type: 'sync', status: 'pending' });
-    expect(backend.consoleUrl()).toBe(serverUrl);
-    expect(backend.configPath()).toBe(c.configFile);
-
     const before = rootC.query();
-    await backend.syncNow();
-    expect(finished).toEqual(['sync completed']);
+    const elevationsBefore = rootC.elevations();
+    const tray = await c.trayBackend();
+
+    expect(tray.endpointName).toBe('client-c');
+    expect(tray.poolName).toBe('lab'); // an endpoint token may read its own pool
+    // C has only the Manjaro repository: the new target's clash is nowhere for it (left as it is, newest).
+    expect(tray.plan?.unavailable.map((item) => item.package_name)).toEqual(['clash']);
+    expect(tray.operationsBefore[0]).toMatchObject({ type: 'sync', status: 'pending' });
+    expect(tray.consoleUrl).toBe(serverUrl);
+    expect(tray.configPath).toBe(c.configFile);
+    expect(tray.finished).toEqual(['sync completed']);
     expect(rootC.query()).toEqual(before);
-    expect(backend.current()).toMatchObject({ state: 'behind', canRevert: true });
-    const operations = (await backend.details()).operations;
-    expect(operations.filter((operation) => operation.status === 'pending')).toEqual([]);
+    // Nothing to change: no pkexec prompt either.
+    expect(rootC.elevations() - elevationsBefore).toBe(0);
+    expect(tray.current).toMatchObject({ state: 'behind', canRevert: true });
+    expect(tray.operationsAfter.filter((operation) => operation.status === 'pending')).toEqual([]);
   });
 
   it('answers from the cache when the server is gone: status exits 4, Waybar still prints', async () => {
@@ -281,6 +299,7 @@ describe.each(ENGINES)('a fleet of three endpoints against the real server on %s
         `${offline.stateDir}/endpoint.json`,
         JSON.stringify({ ...credentials, server_url: gone }),
       );
+      offline.handOver();
       const status = await offline.run(['status']);
       expect(status.code).toBe(4);
       // B's last word from the server: ahead, since the target dropped extra and B keeps it.

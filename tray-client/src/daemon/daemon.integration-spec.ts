@@ -54,7 +54,7 @@ describe('Daemon', () => {
 
   function daemonFor(serverUrl: string, overrides: Partial<ConstructorParameters<typeof Daemon>[0]> = {}) {
     const api = new PacmanSyncApi({ serverUrl, token: 'pse_daemon', retry: { maxAttempts: 1 } });
-    const adapter = root().adapter();
+    const adapter = root().rootAdapter();
     const store = new StateStore(join(dir, 'state'));
     const reporter = new Reporter({ api, adapter, store, endpointId: ENDPOINT_ID });
     const runner = new OperationRunner({ api, adapter, reporter });

@@ -66,7 +66,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  function runnerFor(adapter = root().adapter()): OperationRunner {
+  function runnerFor(adapter = root().rootAdapter()): OperationRunner {
     const api = new PacmanSyncApi({ serverUrl: server.url, token: 'pse_runner', retry: { maxAttempts: 1 } });
     const store = new StateStore(join(stateDir, 'state'));
     const reporter = new Reporter({ api, adapter, store, endpointId: ENDPOINT_ID });
@@ -80,7 +80,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
       reference.install([libx2, app2], { asdeps: ['libx'] });
       root().install([tool10]);
       const wanted = await reference.adapter().readInstalledState();
-      const adapter = root().adapter();
+      const adapter = root().rootAdapter();
       const current = await adapter.readInstalledState();
       const offer = await adapter.readPackageOffer();
       const policy = {

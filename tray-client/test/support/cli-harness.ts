@@ -1,11 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
 import { CliDependencies } from '../../src/cli/context';
 import { main } from '../../src/main';
+import { CliResult, DesktopSession } from './desktop-session';
 import { TestRoot } from './pacman-fixture';
+import { runTrayBackendScenario, TrayBackendScenarioResult } from './tray-backend-scenario';
+
+/** Tests shorten the CLI's retries; the server runs in the same machine. */
+const HTTP = { retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 20_000 };
 
 export interface CliRun {
   code: number;
@@ -17,19 +22,26 @@ export interface CliRun {
 
 /**
  * One endpoint client as a user runs it: its own XDG directories (config, token, status cache, private
- * sync databases), its client.conf pointing pacman at a throwaway root, and the CLI's main() called
- * in-process with real arguments and captured output. stdin and stdout are not terminals.
+ * sync databases), its client.conf pointing pacman at a throwaway root, and the CLI's main() called with
+ * real arguments and captured output — in the test process when the root's client is root, in the desktop
+ * user's process (owning the directories) when it is that user. stdin and stdout are not terminals.
  */
 export class TestClient {
   readonly home: string;
   readonly env: Record<string, string>;
+  private readonly session: DesktopSession | null;
 
   constructor(
     readonly name: string,
     readonly root: TestRoot,
     options: { serverUrl: string; apiKey?: string | null; poolId?: string | null; autoSync?: boolean },
   ) {
+    this.session = root.session;
     this.home = mkdtempSync(join(tmpdir(), `pacman-sync-client-${name}-`));
+    // Root's client keeps its state and cache where the system unit does (XDG_STATE_HOME=/var/lib,
+    // XDG_CACHE_HOME=/var/cache): directories others may enter, as pacman 7's download user must. The
+    // desktop user's home stays 0700, as a home is.
+    if (!this.session) chmodSync(this.home, 0o755);
     this.env = {
       HOME: this.home,
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -74,7 +86,8 @@ export class TestClient {
       'update_interval = 60',
       '',
       '[pacman]',
-      'privilege = none',
+      `command = ${this.root.variant.command}`,
+      'privilege = auto',
       `root = ${this.root.root}`,
       `dbpath = ${this.root.dbpath}`,
       `config = ${this.root.configFile}`,
@@ -83,10 +96,27 @@ export class TestClient {
     ];
     mkdirSync(join(this.env.XDG_CONFIG_HOME, 'pacman-sync'), { recursive: true });
     writeFileSync(this.configFile, lines.join('\n'));
+    this.handOver();
+  }
+
+  /** Gives what the test wrote into the client's home (as root) to the client's user. */
+  handOver(): void {
+    this.session?.give(this.home);
   }
 
   /** Starts a long-running command (daemon, waybar --follow); stop() aborts it and returns its run. */
   start(args: string[]): { output: () => string; stop: () => Promise<CliRun> } {
+    if (this.session) {
+      const live = { stderr: '' };
+      const running = this.session.runCli(args, this.env, this.remoteDeps(), (text) => (live.stderr += text));
+      return {
+        output: () => live.stderr,
+        stop: () => {
+          this.session?.abort(running.id);
+          return running.done.then((result) => this.cliRun(result));
+        },
+      };
+    }
     const controller = new AbortController();
     const live = { stderr: '' };
     const running = this.run(args, { signal: controller.signal }, live);
@@ -104,6 +134,12 @@ export class TestClient {
     deps: CliDependencies = {},
     live: { stderr: string } = { stderr: '' },
   ): Promise<CliRun> {
+    if (this.session) {
+      if (Object.keys(deps).length > 0) {
+        throw new Error(`${this.name}: the desktop user's CLI takes no in-process dependencies`);
+      }
+      return this.cliRun(await this.session.runCli(args, this.env, this.remoteDeps()).done);
+    }
     let stdout = '';
     let stderr = '';
     const stdin = Readable.from([]) as Readable & { isTTY?: boolean };
@@ -123,12 +159,22 @@ export class TestClient {
         stdin,
         env: this.env,
       },
-      {
-        adapterOptions: { hookdir: this.root.hookdir, logfile: this.root.logfile },
-        http: { retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 20_000 },
-        ...deps,
-      },
+      { adapterOptions: this.root.adapterOptions(), http: HTTP, ...deps },
     );
+    return this.cliRun({ code, stdout, stderr });
+  }
+
+  /** What `pacman-sync tray` builds shows and does on Sync now, run as this client's user. */
+  trayBackend(): Promise<TrayBackendScenarioResult> {
+    const input = { env: this.env, adapterOptions: this.root.adapterOptions() };
+    return this.session ? this.session.trayBackend(input) : runTrayBackendScenario(input);
+  }
+
+  private remoteDeps() {
+    return { adapterOptions: this.root.adapterOptions(), http: HTTP };
+  }
+
+  private cliRun({ code, stdout, stderr }: CliResult): CliRun {
     return {
       code,
       stdout,

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   linkSync,
@@ -20,11 +21,16 @@ import { basename, dirname, join } from 'node:path';
 
 import { PacmanConfig, DEFAULT_PACMAN_CONFIG } from '../../src/core/config/client-config';
 import { PacmanAdapter, PacmanAdapterOptions } from '../../src/core/pacman/pacman-adapter';
+import type { GlobalOptions } from '../../src/core/pacman/privileged-protocol';
+import { AdapterUnderTest, DesktopSession } from './desktop-session';
+import { defaultVariant, PacmanVariant } from './pacman-variants';
+import { allowRoot, harness, SUDO_LOG_VARIABLE } from './privileged-harness';
 
 /**
  * Real packages, repositories and throwaway roots for tests that drive the real pacman binary.
  * Nothing here touches the machine's own pacman setup: every root has its own config, database,
- * cache, hook directory and log.
+ * cache, hook directory and log. A root belongs to root, as a real system does; which pacman works on it
+ * and which user's client drives it is the root's variant (pacman-variants.ts).
  */
 
 export interface PackageSpec {
@@ -143,6 +149,10 @@ export interface TestRootOptions {
   archive?: PackageSpec[];
   /** Require package signatures (fixture packages are unsigned, so every install then fails). */
   requireSignatures?: boolean;
+  /** The pacman and the client's user; default the system's pacman, as root. */
+  variant?: PacmanVariant;
+  /** The desktop user's client process, for a variant that runs the client as that user. */
+  session?: DesktopSession | null;
 }
 
 /**
@@ -154,15 +164,23 @@ export function useTestRoot(
   options: TestRootOptions & { perTest?: boolean; prepare?: (root: TestRoot) => void },
 ): () => TestRoot {
   let root: TestRoot | null = null;
+  let session: DesktopSession | null = null;
   const create = () => {
-    root = TestRoot.create(options);
+    root = TestRoot.create({ ...options, session });
     options.prepare?.(root);
   };
   const destroy = () => {
     root?.destroy();
     root = null;
   };
-  beforeAll(() => requirePacmanTools());
+  beforeAll(() => {
+    requirePacmanTools();
+    if (options.variant?.user === 'desktop') session = new DesktopSession();
+  });
+  afterAll(async () => {
+    await session?.stop();
+    session = null;
+  });
   if (options.perTest) {
     beforeEach(create);
     afterEach(destroy);
@@ -178,6 +196,9 @@ export function useTestRoot(
 
 /** A throwaway pacman root with its own repositories (file:// servers), cache, hooks and log. */
 export class TestRoot {
+  readonly variant: PacmanVariant;
+  /** The desktop user's client process; null when the client runs as root, in the test process. */
+  readonly session: DesktopSession | null;
   readonly root: string;
   readonly dbpath: string;
   readonly cachedir: string;
@@ -188,19 +209,28 @@ export class TestRoot {
   readonly archiveDir: string;
   private repositoryGeneration = 0;
 
-  private constructor(readonly base: string) {
+  private constructor(
+    readonly base: string,
+    options: TestRootOptions,
+  ) {
+    this.variant = options.variant ?? defaultVariant();
+    this.session = this.variant.user === 'desktop' ? (options.session ?? null) : null;
+    if (this.variant.user === 'desktop' && !this.session) {
+      throw new Error(`a root for ${this.variant.label} needs the desktop user's session`);
+    }
     this.root = join(base, 'root');
     this.dbpath = join(this.root, 'var/lib/pacman');
     this.cachedir = join(base, 'cache');
     this.hookdir = join(base, 'hooks');
     this.logfile = join(base, 'pacman.log');
     this.configFile = join(base, 'pacman.conf');
-    this.privateDbPath = join(base, 'private-db');
+    // The client's private copy is the client user's: root's beside the root, the desktop user's in its home.
+    this.privateDbPath = join(this.session?.home ?? base, 'private-db', basename(base));
     this.archiveDir = join(base, 'archive');
   }
 
   static create(options: TestRootOptions): TestRoot {
-    const testRoot = new TestRoot(mkdtempSync(join(tmpdir(), 'pacman-sync-root-')));
+    const testRoot = new TestRoot(mkdtempSync(join(tmpdir(), 'pacman-sync-root-')), options);
     try {
       testRoot.populate(options);
     } catch (error) {
@@ -211,10 +241,13 @@ export class TestRoot {
   }
 
   private populate(options: TestRootOptions): void {
+    // mkdtemp makes the base 0700; a system's directories let everyone in (pacman 7's download user too).
+    chmodSync(this.base, 0o755);
     for (const dir of [this.dbpath, this.cachedir, this.hookdir]) mkdirSync(dir, { recursive: true });
     const sections = [
       '[options]',
       'Architecture = auto',
+      ...this.variant.options,
       '# Test repositories only: the client never turns signatures off.',
       options.requireSignatures ? 'SigLevel = PackageRequired DatabaseNever' : 'SigLevel = Never',
       '',
@@ -227,6 +260,17 @@ export class TestRoot {
     for (const spec of options.archive ?? []) this.addToArchive(spec);
     // pacman -Sy refuses a configuration without repositories.
     if (options.repositories.length > 0) this.pacman(['-Sy']);
+    if (this.session) {
+      mkdirSync(this.privateDbPath, { recursive: true });
+      this.session.give(dirname(this.privateDbPath));
+      // As an administrator would let a desktop user's client change a managed root.
+      allowRoot(`root-${basename(this.base)}`, this.variant.command, this.globalOptions());
+    }
+  }
+
+  /** Another root for the same pacman and the same client user (the caller destroys it). */
+  another(options: Omit<TestRootOptions, 'variant' | 'session'>): TestRoot {
+    return TestRoot.create({ ...options, variant: this.variant, session: this.session });
   }
 
   repositoryDir(name: string): string {
@@ -280,9 +324,21 @@ export class TestRoot {
     ];
   }
 
-  /** Runs the real pacman on this root and returns its output; throws when pacman fails. */
+  /** The options the client passes for this root (its config, plus the hook directory and log file). */
+  globalOptions(): GlobalOptions {
+    return {
+      root: this.root,
+      dbpath: this.dbpath,
+      config: this.configFile,
+      cachedir: this.cachedir,
+      hookdir: this.hookdir,
+      logfile: this.logfile,
+    };
+  }
+
+  /** Runs the variant's real pacman on this root, as root, and returns its output; throws when pacman fails. */
   pacman(args: string[]): string {
-    return execFileSync('pacman', [...this.globalArgs(), '--noconfirm', ...args], {
+    return execFileSync(this.variant.command, [...this.globalArgs(), '--noconfirm', ...args], {
       env: { ...process.env, LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
     }).toString();
@@ -320,10 +376,12 @@ export class TestRoot {
       .filter((line) => line.includes('transaction started')).length;
   }
 
+  /** client.conf's [pacman] for this root: the variant's pacman, privileges as `auto` decides for the user. */
   pacmanConfig(overrides: Partial<PacmanConfig> = {}): PacmanConfig {
     return {
       ...DEFAULT_PACMAN_CONFIG,
-      privilege: 'none',
+      command: this.variant.command,
+      privilege: 'auto',
       root: this.root,
       dbpath: this.dbpath,
       config: this.configFile,
@@ -332,18 +390,59 @@ export class TestRoot {
     };
   }
 
-  adapter(overrides: Partial<PacmanConfig> = {}, options: PacmanAdapterOptions = {}): PacmanAdapter {
+  /** The adapter as the variant's client runs it: in this process for root, in the desktop user's process otherwise. */
+  adapter(overrides: Partial<PacmanConfig> = {}, options: PacmanAdapterOptions = {}): AdapterUnderTest {
+    const config = this.pacmanConfig(overrides);
+    const all: PacmanAdapterOptions = {
+      ...this.adapterOptions(),
+      privateDbPath: this.privateDbPath,
+      ...options,
+    };
+    return this.session ? this.session.adapter(config, all) : new PacmanAdapter(config, all);
+  }
+
+  /** The adapter in this process, for suites that run the client as root only (daemon, operation runner). */
+  rootAdapter(overrides: Partial<PacmanConfig> = {}, options: PacmanAdapterOptions = {}): PacmanAdapter {
+    if (this.session) throw new Error(`${this.variant.label}: the client runs in the desktop user's process`);
     return new PacmanAdapter(this.pacmanConfig(overrides), {
-      hookdir: this.hookdir,
-      logfile: this.logfile,
+      ...this.adapterOptions(),
       privateDbPath: this.privateDbPath,
       ...options,
     });
   }
 
+  /** The adapter options a client of this root gets besides client.conf (the CLI's adapterOptions). */
+  adapterOptions(): Omit<PacmanAdapterOptions, 'runner'> {
+    return {
+      hookdir: this.hookdir,
+      logfile: this.logfile,
+      ...(this.session ? { privilegedEntryPoint: harness().entryPoint } : {}),
+    };
+  }
+
+  /** How many times the client has elevated (started sudo) so far: the desktop user's, or root's (none). */
+  elevations(): number {
+    return this.session ? this.session.elevations() : rootElevations();
+  }
+
   destroy(): void {
     rmSync(this.base, { recursive: true, force: true });
   }
+}
+
+let rootSudoLog: string | null = null;
+
+/**
+ * Root's client would elevate through the same counting sudo: it is put first in this process's PATH
+ * once, with a log of its own, so the count proves that root starts no sudo at all.
+ */
+function rootElevations(): number {
+  if (rootSudoLog === null) {
+    rootSudoLog = join(mkdtempSync(join(tmpdir(), 'pacman-sync-root-sudo-')), 'sudo.log');
+    process.env.PATH = `${harness().binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+    process.env[SUDO_LOG_VARIABLE] = rootSudoLog;
+  }
+  return existsSync(rootSudoLog) ? readFileSync(rootSudoLog, 'utf8').split('\n').filter(Boolean).length : 0;
 }
 
 function placeFile(source: string, dir: string): string {
