@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { decodeEvent, PRIVILEGED_ENTRY_POINT } from '../src/core/pacman/privileged-protocol';
 import { requirePacmanTools, TestRoot } from './support/pacman-fixture';
 
 const REPOSITORY = join(__dirname, '..', '..');
@@ -196,7 +197,7 @@ describe('ops/pkgbuild/PKGBUILD', () => {
     expect(build.output).not.toMatch(/==> ERROR/);
   });
 
-  it('installs with pacman: the command, the hook, both units and the docs are files of the package', () => {
+  it('installs with pacman: the command, the hook, both units, the privileged entry point and its polkit action, and the docs are files of the package', () => {
     expect(root.pacman(['-Q', PKGNAME]).trim()).toBe(`${PKGNAME} ${CLIENT_VERSION}-1`);
     const owned = root
       .pacman(['-Qlq', PKGNAME])
@@ -208,6 +209,8 @@ describe('ops/pkgbuild/PKGBUILD', () => {
         '/usr/share/libalpm/hooks/pacman-sync.hook',
         '/usr/lib/systemd/user/pacman-sync.service',
         '/usr/lib/systemd/system/pacman-sync-daemon.service',
+        PRIVILEGED_ENTRY_POINT,
+        '/usr/share/polkit-1/actions/io.github.pacman-sync.policy',
         `/usr/share/doc/${PKGNAME}/README.md`,
         `${LIB}/tray-client/bin/pacman-sync.js`,
         `${LIB}/tray-client/package.json`,
@@ -216,7 +219,14 @@ describe('ops/pkgbuild/PKGBUILD', () => {
     );
     expect(root.pacman(['-Qk', PKGNAME])).toMatch(/, 0 missing files/);
     const info = root.pacman(['-Qi', PKGNAME]);
-    for (const dependency of ['pacman', 'gtk3', 'libayatana-appindicator', 'gobject-introspection-runtime']) {
+    for (const dependency of [
+      'pacman',
+      'fakeroot',
+      'util-linux',
+      'gtk3',
+      'libayatana-appindicator',
+      'gobject-introspection-runtime',
+    ]) {
       expect(info).toMatch(new RegExp(`Depends On\\s*:.*\\b${dependency}\\b`));
     }
   });
@@ -227,6 +237,8 @@ describe('ops/pkgbuild/PKGBUILD', () => {
       ['ops/systemd/pacman-sync.service', '/usr/lib/systemd/user/pacman-sync.service'],
       ['ops/systemd/pacman-sync-daemon.service', '/usr/lib/systemd/system/pacman-sync-daemon.service'],
       ['ops/pkgbuild/pacman-sync', '/usr/bin/pacman-sync'],
+      ['ops/pkgbuild/pacman-sync-privileged', PRIVILEGED_ENTRY_POINT],
+      ['ops/polkit/io.github.pacman-sync.policy', '/usr/share/polkit-1/actions/io.github.pacman-sync.policy'],
     ];
     for (const [source, installed] of shipped) {
       expect(readFileSync(inRoot(installed), 'utf8')).toBe(readFileSync(join(REPOSITORY, source), 'utf8'));
@@ -246,6 +258,32 @@ describe('ops/pkgbuild/PKGBUILD', () => {
     expect(node).toBe('/usr/bin/node');
     expect(launcher).toBe(`${LIB}/tray-client/bin/pacman-sync.js`);
     expect(existsSync(inRoot(launcher))).toBe(true);
+  });
+
+  it('pacman-sync-privileged is executable, starts the installed program with a clean environment, and refuses a forged request', () => {
+    const entryPoint = inRoot(PRIVILEGED_ENTRY_POINT);
+    expect(statSync(entryPoint).mode & 0o777).toBe(0o755);
+    const exec = /^exec \/usr\/bin\/env -i (.*) \/usr\/bin\/node (\S+) "\$@"$/m.exec(
+      readFileSync(entryPoint, 'utf8'),
+    );
+    expect(exec).not.toBeNull();
+    const [, environment, program] = exec as RegExpExecArray;
+    expect(environment.split(' ').map((assignment) => assignment.split('=')[0])).toEqual(['PATH', 'LC_ALL']);
+    expect(program).toBe(`${LIB}/tray-client/dist/privileged/main.js`);
+    // The installed program, from the root alone, as sudo would start it: it checks before it trusts.
+    const forged = spawnSync(process.execPath, [inRoot(program), '--packages=1', '--root=/'], {
+      cwd: '/',
+      env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
+      input: '{"version":1,"steps":[{"action":"remove","packages":["linux"]}]}',
+    });
+    expect(forged.status).toBe(2);
+    expect(decodeEvent(forged.stdout.toString().trim())).toEqual({
+      event: 'fatal',
+      code: 'PRIVILEGE',
+      message: expect.stringContaining(
+        "refused, nothing was started: no section of the administrator's configuration allows the pacman options --root=/",
+      ),
+    });
   });
 
   it('the installed client runs from the root alone: --version, waybar, and every module it has loads', () => {
