@@ -12,8 +12,12 @@ const runs = fs.existsSync(dir)
       .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
   : [];
 const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
-for (const r of runs)
+for (const r of runs) {
   console.log(`  ${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  // The pacman × user matrix of the client's pacman suites, as its tests name it.
+  for (const [variant, counts] of Object.entries(r.matrix ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    console.log(`    ${variant}: ${counts.passed} passed, ${counts.failed} failed`);
+}
 const passed = sum('passed');
 const failed = sum('failed') + sum('suitesFailed');
 const skipped = sum('skipped');
