@@ -438,7 +438,8 @@ let rootSudoLog: string | null = null;
  */
 function rootElevations(): number {
   if (rootSudoLog === null) {
-    rootSudoLog = join(mkdtempSync(join(tmpdir(), 'pacman-sync-root-sudo-')), 'sudo.log');
+    // In the harness directory, which the global teardown removes.
+    rootSudoLog = join(mkdtempSync(join(harness().dir, 'root-sudo-')), 'sudo.log');
     process.env.PATH = `${harness().binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
     process.env[SUDO_LOG_VARIABLE] = rootSudoLog;
   }
