@@ -53,34 +53,24 @@ export default function globalSetup(): void {
   process.env[HARNESS_VARIABLE] = createHarness().dir;
 }
 
+/** The first directory on the way to the checkout the desktop user cannot enter, or null when it can read it. */
 function firstClosedDirectory(path: string): string | null {
+  if (desktopUserCan('-r', join(path, 'package.json'))) return null;
+  const parts = path.split('/').filter(Boolean);
+  for (let index = 1; index <= parts.length; index++) {
+    const dir = `/${parts.slice(0, index).join('/')}`;
+    if (!desktopUserCan('-x', dir)) return dir;
+  }
+  return path;
+}
+
+/** `test FLAG PATH` as the desktop user: what that user may really do, groups and ACLs included. */
+function desktopUserCan(flag: '-r' | '-x', path: string): boolean {
+  const user = [`--reuid=${DESKTOP_USER}`, `--regid=${DESKTOP_USER}`, '--init-groups'];
   try {
-    execFileSync('setpriv', [
-      `--reuid=${DESKTOP_USER}`,
-      `--regid=${DESKTOP_USER}`,
-      '--init-groups',
-      'test',
-      '-r',
-      join(path, 'package.json'),
-    ]);
-    return null;
+    execFileSync('setpriv', [...user, 'test', flag, path]);
+    return true;
   } catch {
-    const parts = path.split('/').filter(Boolean);
-    for (let index = 1; index <= parts.length; index++) {
-      const dir = `/${parts.slice(0, index).join('/')}`;
-      try {
-        execFileSync('setpriv', [
-          `--reuid=${DESKTOP_USER}`,
-          `--regid=${DESKTOP_USER}`,
-          '--init-groups',
-          'test',
-          '-x',
-          dir,
-        ]);
-      } catch {
-        return dir;
-      }
-    }
-    return path;
+    return false;
   }
 }
