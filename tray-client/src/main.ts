@@ -1,6 +1,7 @@
 // Entry point of the `pacman-sync` program. Modules load lazily: `pacman-sync waybar` runs on every bar
 // start and refresh, so it loads only the status reader, and a usage error loads no HTTP or pacman code.
 import type { CliDependencies, CliIo } from './cli/context';
+import type { Settled } from './tray/gi';
 
 function defaultIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
@@ -38,15 +39,33 @@ export async function main(
   return runCli(argv, io, deps);
 }
 
-/** What bin/pacman-sync.js calls: sets the exit code and lets pending output drain. */
+/**
+ * What bin/pacman-sync.js calls at its top level: sets the exit code and lets pending output drain. The
+ * tray runs inside a GLib main loop entered here, on the program's own stack (see runInGLibMainLoop):
+ * this call then returns only when the tray has ended.
+ */
 export function run(argv: readonly string[]): void {
+  const exitWith = (outcome: Settled<number>) => {
+    if (outcome.ok) {
+      process.exitCode = outcome.value;
+      return;
+    }
+    const { error } = outcome;
+    process.stderr.write(`pacman-sync: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  };
+  if (!waybarArgs(argv)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { commandOf } = require('./cli/cli') as typeof import('./cli/cli');
+    if (commandOf(argv) === 'tray') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runInGLibMainLoop } = require('./tray/gi') as typeof import('./tray/gi');
+      const outcome = runInGLibMainLoop(() => main(argv));
+      if (outcome) return exitWith(outcome);
+    }
+  }
   main(argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`pacman-sync: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
+    (value) => exitWith({ ok: true, value }),
+    (error: unknown) => exitWith({ ok: false, error }),
   );
 }

@@ -39,6 +39,13 @@ function splitCommand(argv: readonly string[]): { name: string | null; rest: str
   return { name: null, rest };
 }
 
+/** The command argv runs: its name, `tray` when there is none, or null for --help and --version alone. */
+export function commandOf(argv: readonly string[]): string | null {
+  const { name, rest } = splitCommand(argv);
+  if (name !== null) return name;
+  return rest.some((arg) => ['-h', '--help', '-V', '--version'].includes(arg)) ? null : 'tray';
+}
+
 function parse(options: OptionSpecs, args: string[]): OptionValues {
   try {
     return parseArgs({

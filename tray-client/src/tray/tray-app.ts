@@ -10,6 +10,7 @@ import {
   GioModule,
   GtkMenuItem,
   GtkModule,
+  isInsideGLibMainLoop,
   loadAppIndicator,
   loadGtk,
   loadNotify,
@@ -47,7 +48,8 @@ export interface TrayHandle {
 /**
  * Runs the tray until Quit (exit code 0). Without a display or a tray host it prints why and returns
  * TRAY_UNAVAILABLE_EXIT_CODE (5) without touching the backend; `pacman-sync tray --headless` checks
- * detectTrayEnvironment() first and runs the daemon instead.
+ * detectTrayEnvironment() first and runs the daemon instead. It must run inside runInGLibMainLoop,
+ * which the program enters at its top level (main.ts), so that GTK's events and painting run.
  */
 export async function runTray(
   backend: TrayBackend,
@@ -60,6 +62,9 @@ export async function runTray(
     log(`pacman-sync: cannot show the tray: ${environment.reason}`);
     return TRAY_UNAVAILABLE_EXIT_CODE;
   }
+  if (!isInsideGLibMainLoop()) {
+    throw new Error('the tray runs only inside runInGLibMainLoop, entered at the top of the program');
+  }
   const { Gtk, Gio } = loadGtk();
   const tray = new TrayApp(Gtk, Gio, backend, new Notifier(options.notifications ?? true, log), log);
   let resolveExit!: (code: number) => void;
@@ -71,11 +76,6 @@ export async function runTray(
   process.once('SIGTERM', onSignal);
   onStarted?.({ quit: () => tray.quit() });
   try {
-    // Gtk.main() blocks, running libuv inside GLib's loop, until Gtk.mainQuit(). Called from a microtask
-    // (as here, after an await) node-gtk 4.1 defers it into a timer callback, and on Node 20 every
-    // JavaScript timer then stops firing (measured: the backend's polls never ran). From a setImmediate
-    // callback timers, fetch and D-Bus all run, and an idle tray used 2 ms of CPU in 3 s.
-    setImmediate(() => Gtk.main());
     return await stopped;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -130,7 +130,6 @@ class TrayApp {
     if (!this.resolveExit) return;
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     this.detailsWindow.destroy();
-    this.Gtk.mainQuit();
     this.resolveExit(0);
     this.resolveExit = null;
   }

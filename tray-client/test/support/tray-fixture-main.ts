@@ -16,6 +16,7 @@ import {
   GtkWindow,
   loadCairo,
   loadGtk,
+  runInGLibMainLoop,
 } from '../../src/tray/gi';
 import { TrayState } from '../../src/tray/tray-backend';
 import { runTray } from '../../src/tray/tray-app';
@@ -26,6 +27,7 @@ type Command =
   | { cmd: 'dialog'; title: string; accept: boolean }
   | { cmd: 'windows' }
   | { cmd: 'texts'; title: string }
+  | { cmd: 'present-from-tick'; title: string }
   | { cmd: 'refresh'; count: number }
   | { cmd: 'memory' }
   | { cmd: 'quit' };
@@ -154,6 +156,11 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
       const window = await waitForWindow(command.title);
       return reply('texts', { texts: labelTexts(window) });
     }
+    case 'present-from-tick': {
+      const window = await waitForWindow(command.title);
+      await presentFromTick(window);
+      return reply('presented');
+    }
     case 'windows': {
       const { Gtk } = loadGtk();
       const titles = Gtk.Window.listToplevels()
@@ -176,6 +183,33 @@ async function handle(command: Command, backend: HttpTrayBackendDouble, quit: ()
     case 'quit':
       return quit();
   }
+}
+
+interface GLibModule {
+  PRIORITY_DEFAULT: number;
+  idleAdd(priority: number, callback: () => boolean): number;
+}
+
+/**
+ * Presents a window from a process.nextTick queued by a GLib callback. node-gtk runs such ticks in its
+ * loop source's prepare callback, i.e. between the prepare callbacks of GLib's sources: the very spot
+ * where, with GDK's Wayland source prepared first, gtk_window_present waited for ever (docs/tray.md).
+ */
+function presentFromTick(window: GtkWindow): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const GLib = (require('node-gtk') as { require(ns: 'GLib', version: '2.0'): GLibModule }).require(
+    'GLib',
+    '2.0',
+  );
+  return new Promise((resolve) => {
+    GLib.idleAdd(GLib.PRIORITY_DEFAULT, () => {
+      process.nextTick(() => {
+        window.present();
+        resolve();
+      });
+      return false;
+    });
+  });
 }
 
 /** Every label's text in a widget tree, in layout order: what a user can read in the window. */
@@ -224,13 +258,15 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    reply('exit', { code });
-    process.exit(code);
-  },
-  (error: Error) => {
-    process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  },
-);
+// The program's top level, as bin/pacman-sync.js runs the real tray: inside a GLib main loop.
+const outcome = runInGLibMainLoop(main);
+if (!outcome) {
+  process.stderr.write('node-gtk cannot be loaded\n');
+  process.exit(1);
+} else if (!outcome.ok) {
+  process.stderr.write(`${(outcome.error as Error).stack}\n`);
+  process.exit(1);
+} else {
+  reply('exit', { code: outcome.value });
+  process.exit(outcome.value);
+}
