@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the tray's e2e tests under a virtual X server and a private D-Bus session, and fails with a
-// clear message (rather than "command not found") when either tool is missing.
+// Runs the tray's e2e tests on both desktops users have: X11 (a virtual X server and a private D-Bus
+// session) and Wayland (a headless sway with Waybar as the tray host, test/support/sway-session.js).
+// It fails with a clear message (rather than "command not found") when a tool is missing.
+// `--desktop=x11` or `--desktop=sway` runs one of them; other arguments go to Jest.
 const { spawnSync } = require('node:child_process');
 const { accessSync, constants } = require('node:fs');
 const { delimiter, join } = require('node:path');
@@ -16,10 +18,37 @@ function onPath(command) {
   });
 }
 
-const missing = [
-  ['xvfb-run', 'xvfb xauth'],
-  ['dbus-run-session', 'dbus (dbus-daemon)'],
-].filter(([command]) => !onPath(command));
+const DESKTOPS = {
+  x11: {
+    tools: [
+      ['xvfb-run', 'xvfb xauth'],
+      ['dbus-run-session', 'dbus (dbus-daemon)'],
+    ],
+    wrapper: ['xvfb-run', '-a', 'dbus-run-session', '--'],
+  },
+  sway: {
+    tools: [
+      ['sway', 'sway'],
+      ['waybar', 'waybar'],
+      ['grim', 'grim'],
+      ['dbus-daemon', 'dbus'],
+      ['dbus-run-session', 'dbus (dbus-daemon)'],
+    ],
+    wrapper: [process.execPath, join(__dirname, 'support', 'sway-session.js'), '--'],
+  },
+};
+
+const chosen = process.argv.find((arg) => arg.startsWith('--desktop='))?.slice('--desktop='.length);
+if (chosen && !DESKTOPS[chosen]) {
+  console.error(`tray tests: unknown desktop "${chosen}" (x11 or sway)`);
+  process.exit(2);
+}
+const jestArgs = process.argv.slice(2).filter((arg) => !arg.startsWith('--desktop='));
+const desktops = chosen ? [chosen] : Object.keys(DESKTOPS);
+
+const missing = desktops
+  .flatMap((desktop) => DESKTOPS[desktop].tools)
+  .filter(([command]) => !onPath(command));
 if (missing.length) {
   for (const [command, packages] of missing) {
     console.error(`tray tests: ${command} is not installed (Debian/Ubuntu: apt-get install ${packages})`);
@@ -28,18 +57,22 @@ if (missing.length) {
 }
 
 const jest = require.resolve('jest/bin/jest');
-const result = spawnSync(
-  'xvfb-run',
-  [
-    '-a',
-    'dbus-run-session',
-    '--',
-    process.execPath,
-    jest,
-    '-c',
-    join(__dirname, '..', 'jest.tray.config.js'),
-    ...process.argv.slice(2),
-  ],
-  { stdio: 'inherit', env: { TEST_RUN_LABEL: 'tray-client-tray', ...process.env } },
-);
-process.exit(result.status ?? 1);
+let failed = false;
+for (const desktop of desktops) {
+  const [command, ...args] = DESKTOPS[desktop].wrapper;
+  console.log(`tray tests: ${desktop}`);
+  const result = spawnSync(
+    command,
+    [...args, process.execPath, jest, '-c', join(__dirname, '..', 'jest.tray.config.js'), ...jestArgs],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TEST_RUN_LABEL: `tray-client-tray-${desktop}`,
+        PACMAN_SYNC_TEST_DESKTOP: desktop,
+      },
+    },
+  );
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

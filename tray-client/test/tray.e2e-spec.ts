@@ -1,7 +1,17 @@
 // The GTK tray end to end: the real tray (node-gtk, libayatana-appindicator) in a child process, shown
-// by a real StatusNotifier host on a private session bus under Xvfb, clicked over dbusmenu as a panel
-// does, its actions reaching a real HTTP server. Run with `npm run test:tray -w tray-client`.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// by a real StatusNotifier host on a private session bus, clicked over dbusmenu as a panel does, its
+// actions reaching a real HTTP server. It runs twice (`npm run test:tray -w tray-client`): under Xvfb,
+// with the test's own watcher as the host, and natively on Wayland under a headless sway, where a real
+// Waybar is the host and grim takes the screenshot (test/support/gui-desktop.ts).
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { SyncPlan } from '@pacman-sync/shared';
@@ -13,14 +23,15 @@ import { MENU_ITEMS, STATE_PRESENTATION, TRAY_TITLE } from '../src/tray/tray-vie
 import { HttpTestServer, json, RecordedRequest } from './support/http-test-server';
 import { FakeEndpoint } from './support/http-tray-backend';
 import { NotificationServer } from './support/notification-server';
-import { decodePng, paintStatistics } from './support/png';
+import { TestDesktop, TrayPanel } from './support/gui-desktop';
+import { decodePng, paintStatistics, RgbaImage } from './support/png';
 import { serverOperation } from './support/operations';
 import { planItem, syncPlan } from './support/plans';
-import { requireTrayTestSession, StatusNotifierHost, TrayItem } from './support/status-notifier-host';
+import { TrayItem } from './support/status-notifier-host';
 import { TrayProcess } from './support/tray-process';
 
 const ENDPOINT_ID = '7b1c7a3e-5d0f-4f57-9a57-3f1f2c7e9d11';
-const SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'screenshots', 'tray-details.png');
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 const CONFIRM_TITLE = 'pacman-sync: sync requested';
 
 const plan: SyncPlan = syncPlan({
@@ -164,7 +175,8 @@ function posts(server: HttpTestServer, path: string): RecordedRequest[] {
 }
 
 describe('the tray under a real StatusNotifier host', () => {
-  let host: StatusNotifierHost;
+  let desktop: TestDesktop;
+  let host: TrayPanel;
   let server: HttpTestServer;
   let fleet: FakeFleet;
   let tray: TrayProcess;
@@ -175,31 +187,32 @@ describe('the tray under a real StatusNotifier host', () => {
   let opened: string;
 
   beforeAll(async () => {
-    requireTrayTestSession();
-    host = await StatusNotifierHost.start();
+    desktop = TestDesktop.current();
+    host = await desktop.startPanel();
     fleet = new FakeFleet();
     server = await HttpTestServer.start();
     server.otherwise((request, response) => fleet.route(request, response));
-    const configDir = join(__dirname, '..', '..', 'test-output', 'tray-e2e');
-    mkdirSync(configDir, { recursive: true });
+    // The tray's default handler (run as the desktop's user) records into this directory.
+    const configDir = desktop.scratchDir('pacman-sync-tray-e2e');
     configFile = join(configDir, 'client.conf');
     writeFileSync(configFile, '[server]\nurl = http://127.0.0.1:9\n');
     opened = join(configDir, 'opened.txt');
-    rmSync(opened, { force: true });
-    tray = TrayProcess.start({
-      ...process.env,
-      ...desktopWithRecordingOpener(join(configDir, 'desktop'), opened),
-      TRAY_FIXTURE_SERVER: server.url,
-      TRAY_FIXTURE_ENDPOINT: ENDPOINT_ID,
-      TRAY_FIXTURE_CONFIG: configFile,
-      TRAY_FIXTURE_POLL_MS: '100',
-    });
+    tray = TrayProcess.start(
+      desktop.clientEnv({
+        ...desktopWithRecordingOpener(join(configDir, 'desktop'), opened),
+        TRAY_FIXTURE_SERVER: server.url,
+        TRAY_FIXTURE_ENDPOINT: ENDPOINT_ID,
+        TRAY_FIXTURE_CONFIG: configFile,
+        TRAY_FIXTURE_POLL_MS: '100',
+      }),
+      { desktop },
+    );
     await tray.waitFor('started');
     item = await host.waitForItem();
   });
 
   afterAll(async () => {
-    await tray?.stop();
+    tray?.kill();
     await server?.close();
     await host?.close();
     await notifications?.close();
@@ -291,13 +304,9 @@ describe('the tray under a real StatusNotifier host', () => {
       true,
     );
 
-    rmSync(SCREENSHOT, { force: true });
-    const shot = await tray.request(
-      { cmd: 'screenshot', title: DETAILS_WINDOW_TITLE, path: SCREENSHOT },
-      'screenshot',
-    );
-    const image = decodePng(readFileSync(SCREENSHOT));
-    expect({ width: image.width, height: image.height }).toEqual({ width: shot.width, height: shot.height });
+    const { image, size } =
+      desktop.kind === 'x11' ? await drawnByGtk(tray) : await shownBySway(desktop, DETAILS_LINES);
+    expect({ width: image.width, height: image.height }).toEqual(size);
     // At least the default size the window asks for (820x480).
     expect(image.width).toBeGreaterThanOrEqual(820);
     expect(image.height).toBeGreaterThanOrEqual(480);
@@ -412,44 +421,59 @@ describe('the tray under a real StatusNotifier host', () => {
 });
 
 describe('the tray where it cannot be shown', () => {
-  beforeAll(() => requireTrayTestSession());
+  let desktop: TestDesktop;
+  beforeAll(() => (desktop = TestDesktop.current()));
 
   it('without a display: says so and exits with code 5', async () => {
-    const env = { ...process.env };
-    delete env.DISPLAY;
-    delete env.WAYLAND_DISPLAY;
-    const tray = TrayProcess.start(env);
+    const tray = TrayProcess.start(desktop.clientEnv({ DISPLAY: undefined, WAYLAND_DISPLAY: undefined }), {
+      desktop,
+    });
     expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
     expect(tray.stderr).toContain('cannot show the tray: no graphical display');
   });
 
   it('with a display GTK cannot open: says so and exits with code 5', async () => {
-    const tray = TrayProcess.start({ ...process.env, DISPLAY: ':4711' });
+    const display = desktop.unopenableDisplay();
+    const tray = TrayProcess.start(desktop.clientEnv(display.env), { desktop });
     expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
-    expect(tray.stderr).toContain('GTK cannot open the display :4711');
+    expect(tray.stderr).toContain(`GTK cannot open the display ${display.name}`);
   });
 
   it('without a tray host on the session bus: says so and exits with code 5', async () => {
     // A fresh session bus of its own, on which nobody owns org.kde.StatusNotifierWatcher.
-    const tray = TrayProcess.start(process.env, { wrapper: ['dbus-run-session', '--'] });
+    const tray = TrayProcess.start(desktop.clientEnv(), { desktop, wrapper: ['dbus-run-session', '--'] });
     expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
     expect(tray.stderr).toContain('no system tray: nothing owns org.kde.StatusNotifierWatcher');
   });
 
   it('without a session bus at all: says so and exits with code 5', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: '/nonexistent' };
-    delete env.DBUS_SESSION_BUS_ADDRESS;
-    const tray = TrayProcess.start(env);
+    const env = desktop.clientEnv({ XDG_RUNTIME_DIR: '/nonexistent', DBUS_SESSION_BUS_ADDRESS: undefined });
+    const tray = TrayProcess.start(env, { desktop });
     expect(await tray.exited).toBe(TRAY_UNAVAILABLE_EXIT_CODE);
     expect(tray.stderr).toContain('no D-Bus session bus');
   });
 });
 
 describe('the tray stopped by its service manager', () => {
+  let desktop: TestDesktop;
+  let host: TrayPanel;
+  let server: HttpTestServer;
+
+  beforeAll(async () => {
+    desktop = TestDesktop.current();
+    host = await desktop.startPanel();
+    const fleet = new FakeFleet();
+    server = await HttpTestServer.start();
+    server.otherwise((request, response) => fleet.route(request, response));
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await server?.close();
+  });
+
   it('ends with exit code 0 on SIGTERM (systemd stopping the user unit)', async () => {
-    requireTrayTestSession();
-    const host = await StatusNotifierHost.start();
-    const tray = TrayProcess.start({ ...process.env });
+    const tray = TrayProcess.start(desktop.clientEnv(), { desktop });
     try {
       await tray.waitFor('started');
       const item = await host.waitForItem();
@@ -457,8 +481,91 @@ describe('the tray stopped by its service manager', () => {
       expect(await tray.stop()).toBe(0);
       expect(tray.events.find((event) => event.event === 'exit')).toEqual({ event: 'exit', code: 0 });
     } finally {
-      await tray.stop();
-      await host.close();
+      tray.kill();
+    }
+  });
+
+  it('ends with exit code 0 on SIGTERM after Show details loaded its window', async () => {
+    // The Wayland stall: the window stayed at "Loading…" and the process no longer handled SIGTERM.
+    const tray = TrayProcess.start(
+      desktop.clientEnv({
+        TRAY_FIXTURE_SERVER: server.url,
+        TRAY_FIXTURE_ENDPOINT: ENDPOINT_ID,
+        TRAY_FIXTURE_POLL_MS: '100',
+      }),
+      { desktop },
+    );
+    try {
+      await tray.waitFor('started');
+      const item = await host.waitForItem();
+      await item.click('Show details');
+      await until(
+        'the details in the window',
+        async () => {
+          const { texts } = await tray.request({ cmd: 'texts', title: DETAILS_WINDOW_TITLE }, 'texts');
+          return (texts as string[]).includes('lab-workstation-03 in pool lab');
+        },
+        20000,
+      );
+      // GTK called from a tick that node-gtk runs between GLib's prepare callbacks, where Wayland stalled.
+      await tray.request({ cmd: 'present-from-tick', title: DETAILS_WINDOW_TITLE }, 'presented');
+      expect(await tray.stop()).toBe(0);
+      expect(tray.events.find((event) => event.event === 'exit')).toEqual({ event: 'exit', code: 0 });
+    } finally {
+      tray.kill();
     }
   });
 });
+
+/** X11: the fixture has GTK draw the window's widget tree into a PNG (docs/tray.md says why). */
+async function drawnByGtk(
+  tray: TrayProcess,
+): Promise<{ image: RgbaImage; size: { width: number; height: number } }> {
+  const file = join(SCREENSHOTS, 'tray-details.png');
+  rmSync(file, { force: true });
+  const shot = await tray.request(
+    { cmd: 'screenshot', title: DETAILS_WINDOW_TITLE, path: file },
+    'screenshot',
+  );
+  return {
+    image: decodePng(readFileSync(file)),
+    size: { width: shot.width as number, height: shot.height as number },
+  };
+}
+
+/**
+ * Wayland: what sway shows of the window, taken with grim from the compositor. The test has just read
+ * the loaded details from the widgets; the compositor shows them once GTK has committed its next frame,
+ * so the picture is retaken until it holds every line of text (the checks that follow still decide).
+ */
+async function shownBySway(
+  desktop: TestDesktop,
+  lines: number,
+): Promise<{ image: RgbaImage; size: { width: number; height: number } }> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const kept = join(SCREENSHOTS, 'tray-details-sway.png');
+  let seen = 'no window';
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const rect = await desktop.windowRect(DETAILS_WINDOW_TITLE);
+    if (rect) {
+      const shot = await desktop.screenshot(rect, 'tray-details');
+      copyFileSync(shot.file, kept);
+      const bands = paintStatistics(shot.image).inkBands;
+      if (bands >= lines) {
+        // The whole output too (Waybar with the tray's icon above the window), for a human to look at.
+        copyFileSync((await desktop.screenshot(null, 'desktop')).file, join(SCREENSHOTS, 'sway-desktop.png'));
+        return { image: shot.image, size: { width: rect.width, height: rect.height } };
+      }
+      seen = `${bands} lines of text in ${JSON.stringify(rect)}`;
+    }
+    if (Date.now() > deadline) {
+      if (seen === 'no window')
+        seen = `no such window; sway has ${(await desktop.windows()).join(', ') || 'none'}`;
+      throw new Error(
+        `sway did not show the details window with ${lines} lines (last: ${seen}; see ${kept})`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -12,7 +12,6 @@ class StatusNotifierWatcher extends dbus.interface.Interface {
   readonly items: string[] = [];
   /** Unique name of the caller of the method being handled; dbus-next hands methods only their arguments. */
   currentSender = '';
-  readonly registered: Array<(item: { busName: string; path: string }) => void> = [];
 
   constructor() {
     super(WATCHER_NAME);
@@ -26,7 +25,6 @@ class StatusNotifierWatcher extends dbus.interface.Interface {
     const id = `${item.busName}${item.path}`;
     if (!this.items.includes(id)) this.items.push(id);
     this.StatusNotifierItemRegistered(id);
-    for (const listener of this.registered) listener(item);
   }
 
   RegisterStatusNotifierHost(_service: string): void {
@@ -82,17 +80,6 @@ export interface MenuEntry {
   type: string;
 }
 
-/** Requires what `xvfb-run -a dbus-run-session -- …` provides, with a message saying so when it is missing. */
-export function requireTrayTestSession(): void {
-  const missing = ['DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'].filter((name) => !process.env[name]);
-  if (missing.length) {
-    throw new Error(
-      `the tray tests need an X display and a private session bus (${missing.join(', ')} not set): ` +
-        'run them with `npm run test:tray -w tray-client` (xvfb-run -a dbus-run-session -- jest …)',
-    );
-  }
-}
-
 export class StatusNotifierHost {
   private constructor(
     private readonly bus: dbus.MessageBus,
@@ -101,7 +88,6 @@ export class StatusNotifierHost {
 
   /** Connects to the session bus and takes the watcher name; fails if another host already holds it. */
   static async start(): Promise<StatusNotifierHost> {
-    requireTrayTestSession();
     const bus = dbus.sessionBus();
     const watcher = new StatusNotifierWatcher();
     bus.addMethodHandler((message: dbus.Message) => {
@@ -117,40 +103,39 @@ export class StatusNotifierHost {
     return new StatusNotifierHost(bus, watcher);
   }
 
-  get registeredItems(): readonly string[] {
-    return this.watcher.items;
-  }
-
-  /** The next item to register (or the first one already registered). */
-  waitForItem(timeoutMs = 15000): Promise<TrayItem> {
-    const [first] = this.watcher.items;
-    if (first) {
-      const slash = first.indexOf('/');
-      return Promise.resolve(new TrayItem(this.bus, first.slice(0, slash), first.slice(slash)));
+  /** The first registered item whose owner is still on the bus (a tray that quit leaves its entry). */
+  async waitForItem(timeoutMs = 15000): Promise<TrayItem> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const id of this.watcher.items) {
+        const slash = id.indexOf('/');
+        const busName = id.slice(0, slash);
+        if (await nameHasOwner(this.bus, busName)) return new TrayItem(this.bus, busName, id.slice(slash));
+      }
+      if (Date.now() > deadline) throw new Error(`no StatusNotifierItem registered within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no StatusNotifierItem registered within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const listener = (item: { busName: string; path: string }) => {
-        clearTimeout(timer);
-        this.watcher.registered.splice(this.watcher.registered.indexOf(listener), 1);
-        resolve(new TrayItem(this.bus, item.busName, item.path));
-      };
-      this.watcher.registered.push(listener);
-    });
-  }
-
-  /** Forgets registered items, for a test that starts a new tray process with the same host. */
-  reset(): void {
-    this.watcher.items.splice(0);
   }
 
   async close(): Promise<void> {
     await this.bus.releaseName(WATCHER_NAME).catch(() => undefined);
     this.bus.disconnect();
   }
+}
+
+/** Whether a bus name (a well-known name or a connection's unique name) is on the bus now. */
+export async function nameHasOwner(bus: dbus.MessageBus, name: string): Promise<boolean> {
+  const reply = await bus.call(
+    new dbus.Message({
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'NameHasOwner',
+      signature: 's',
+      body: [name],
+    }),
+  );
+  return reply?.body[0] === true;
 }
 
 export class TrayItem {

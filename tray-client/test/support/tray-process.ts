@@ -3,6 +3,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import type { TestDesktop } from './gui-desktop';
+
 const CLIENT_ROOT = join(__dirname, '..', '..');
 const FIXTURE = join(__dirname, 'tray-fixture-main.ts');
 // The benchmarks' loader: compiles TypeScript with @swc/core on require, as Jest does for tests.
@@ -40,14 +42,15 @@ export class TrayProcess {
 
   /**
    * `wrapper` runs the child under another command (e.g. `dbus-run-session --` for a bus without a
-   * tray host); `nodeOptions` adds flags such as --expose-gc.
+   * tray host); `nodeOptions` adds flags such as --expose-gc; `desktop` starts it as the desktop's user.
    */
   static start(
     env: NodeJS.ProcessEnv,
-    options: { wrapper?: string[]; nodeOptions?: string[] } = {},
+    options: { wrapper?: string[]; nodeOptions?: string[]; desktop?: TestDesktop } = {},
   ): TrayProcess {
     const node = [process.execPath, ...(options.nodeOptions ?? []), '-r', REGISTER, FIXTURE];
-    const [command, ...args] = [...(options.wrapper ?? []), ...node];
+    const argv = [...(options.wrapper ?? []), ...node];
+    const [command, ...args] = options.desktop ? options.desktop.asDesktopUser(argv) : argv;
     const child = spawn(command, args, {
       cwd: CLIENT_ROOT,
       // NO_AT_BRIDGE: GTK would otherwise start the accessibility bus in every test session.
@@ -90,6 +93,11 @@ export class TrayProcess {
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.exited;
+  }
+
+  /** Kills a tray that did not end by itself, so that a failed test leaves no process behind. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   private accept(event: FixtureEvent): void {
