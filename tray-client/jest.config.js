@@ -8,6 +8,7 @@ module.exports = {
     '<rootDir>/test/**/*.spec.ts',
     '<rootDir>/test/fleet.e2e-spec.ts',
     '<rootDir>/test/pkgbuild.e2e-spec.ts',
+    '<rootDir>/test/waybar-follow.e2e-spec.ts',
   ],
   // Integration tests drive a real pacman; a throwaway root takes a moment to build.
   testTimeout: 60000,

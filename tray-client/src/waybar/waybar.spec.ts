@@ -1,9 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { StateStore } from '../core/config/state-dir';
-import { runWaybar, waybarOutput } from './waybar';
+import { FOLLOW_TICK_MS, runWaybar, waybarOutput } from './waybar';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
@@ -91,6 +92,26 @@ describe('runWaybar', () => {
     expect(await running).toBe(0);
     expect(lines.every((line) => line.endsWith('\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
     expect(lines.map((line) => JSON.parse(line).alt)).toEqual(['unregistered', 'behind', 'in_sync']);
+  });
+
+  it('--follow ends with 0 when writing fails (EPIPE: its reader is gone)', async () => {
+    const stdout = Object.assign(new EventEmitter(), { write: (_text: string) => true });
+    const running = runWaybar({ stdout, env }, { follow: true, configFlag: null });
+    stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    expect(await running).toBe(0);
+  });
+
+  it('--follow ends with 0 when the process that started it is gone, re-sending its line until then', async () => {
+    const lines: string[] = [];
+    let parentGone = false;
+    const running = runWaybar(
+      { stdout: { write: (text: string) => lines.push(text) }, env },
+      { follow: true, configFlag: null, heartbeat: true, parentGone: () => parentGone },
+    );
+    await waitFor(() => lines.length >= 2, FOLLOW_TICK_MS * 4);
+    expect(lines[1]).toBe(lines[0]);
+    parentGone = true;
+    expect(await running).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 // `pacman-sync waybar`: Waybar's custom-module JSON from the local status cache. Waybar runs this often
 // and on every bar start, so it never touches the network and loads nothing beyond the status file.
-import { mkdirSync, watch } from 'node:fs';
+import { fstatSync, mkdirSync, watch } from 'node:fs';
 import { basename } from 'node:path';
 
 import type { SyncStatus } from '@pacman-sync/shared';
@@ -71,8 +71,35 @@ function errorOutput(message: string): WaybarOutput {
 }
 
 interface WaybarIo {
-  stdout: { write(text: string): unknown };
+  /** process.stdout, or a test's stand-in; a write error (EPIPE: the reader is gone) ends --follow. */
+  stdout: {
+    write(text: string): unknown;
+    once?(event: 'error', listener: (error: Error) => void): unknown;
+    fd?: number;
+  };
   env: Environment;
+}
+
+/**
+ * How often --follow looks around: whether the process that started it is still its parent, whether
+ * the cache turned stale, and (with a heartbeat) whether anyone still reads its output.
+ */
+export const FOLLOW_TICK_MS = 5000;
+
+/**
+ * Whether --follow re-sends its line on every tick. A pipe tells a writer that its reader is gone only
+ * when the writer writes (EPIPE); Waybar's is a pipe, and when Waybar dies the module's shell dies too
+ * and --follow would otherwise live on, re-parented to init, until the status changed. Re-sending the
+ * same line is harmless to Waybar. A terminal or a file has no reader to lose, so they get no heartbeat.
+ */
+function hasVanishingReader(stdout: WaybarIo['stdout']): boolean {
+  if (typeof stdout.fd !== 'number') return false;
+  try {
+    const stat = fstatSync(stdout.fd);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false;
+  }
 }
 
 function currentLine(store: StateStore, staleAfterMs: number): string {
@@ -87,11 +114,22 @@ function currentLine(store: StateStore, staleAfterMs: number): string {
 
 /**
  * Prints one line, or with `follow` a line per change of the cache (and when it turns stale) until the
- * signal aborts. Errors become an `error` line rather than an exit, so the bar shows them.
+ * signal aborts, the output's reader is gone, or the process that started it is (Waybar kills the
+ * module's shell when it exits, and its pipes leak into its other modules' processes, so the reader's
+ * end of the pipe can outlive Waybar). Errors become an `error` line rather than an exit, so the bar
+ * shows them.
  */
 export async function runWaybar(
   io: WaybarIo,
-  options: { follow: boolean; configFlag: string | null; signal?: AbortSignal },
+  options: {
+    follow: boolean;
+    configFlag: string | null;
+    signal?: AbortSignal;
+    /** Re-send the line every tick; by default only when stdout is a pipe or socket. */
+    heartbeat?: boolean;
+    /** Whether the process that started this one is gone; by default, whether the parent changed. */
+    parentGone?: () => boolean;
+  },
 ): Promise<number> {
   let intervalSeconds = DEFAULT_UPDATE_INTERVAL_SECONDS;
   try {
@@ -106,10 +144,15 @@ export async function runWaybar(
   io.stdout.write(last);
   if (!options.follow) return 0;
 
+  const heartbeat = options.heartbeat ?? hasVanishingReader(io.stdout);
+  const parent = process.ppid;
+  const parentGone = options.parentGone ?? (() => process.ppid !== parent);
   await new Promise<void>((resolve) => {
-    const refresh = () => {
+    let stopped = false;
+    const refresh = (always: boolean) => {
+      if (stopped) return;
       const line = currentLine(store, staleAfterMs);
-      if (line !== last) io.stdout.write(line);
+      if (always || line !== last) io.stdout.write(line);
       last = line;
     };
     const file = basename(store.lastStatusPath);
@@ -120,7 +163,7 @@ export async function runWaybar(
         mkdirSync(store.dir, { recursive: true, mode: 0o700 });
         // The directory: the status file is replaced by rename on every write.
         watcher = watch(store.dir, (_event, name) => {
-          if (name === null || name.toString() === file) refresh();
+          if (name === null || name.toString() === file) refresh(false);
         });
         watcher.on('error', () => undefined);
       } catch {
@@ -130,14 +173,19 @@ export async function runWaybar(
     startWatching();
     // Staleness is a matter of time passing, and a failed watch is retried.
     const timer = setInterval(() => {
+      if (parentGone()) return stop();
       if (!watcher) startWatching();
-      refresh();
-    }, 30_000);
+      refresh(heartbeat);
+    }, FOLLOW_TICK_MS);
     const stop = () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       (watcher as ReturnType<typeof watch> | null)?.close();
       resolve();
     };
+    // EPIPE and any other write error: nobody can read what would follow.
+    io.stdout.once?.('error', stop);
     if (options.signal?.aborted) stop();
     options.signal?.addEventListener('abort', stop, { once: true });
   });
