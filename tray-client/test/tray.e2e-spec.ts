@@ -225,6 +225,10 @@ describe('the tray under a real StatusNotifier host', () => {
     expect(await item.waitForProperty('IconName', (icon) => icon === STATE_PRESENTATION.in_sync.icon)).toBe(
       'emblem-default',
     );
+    expect(await item.toolTip()).toEqual({
+      title: 'pacman-sync: In sync',
+      description: 'matches the pool target',
+    });
   });
 
   it('shows the status line and the menu of DESIGN.md §8 in order', async () => {
@@ -239,13 +243,20 @@ describe('the tray under a real StatusNotifier host', () => {
     expect((await item.entry('Set as latest')).enabled).toBe(true);
   });
 
-  it('follows a status change pushed by the core: icon, status line and Sync now', async () => {
+  it('follows a status change pushed by the core: icon, tooltip, status line and Sync now', async () => {
+    const newToolTips = await item.countSignal('NewToolTip');
     fleet.endpoint = { ...fleet.endpoint, sync_status: 'behind', summary: '3 packages behind the target' };
     expect(await item.waitForProperty('IconName', (icon) => icon !== 'emblem-default')).toBe(
       'software-update-available',
     );
     await item.waitForEntry('Behind: 3 packages behind the target', (entry) => !entry.enabled);
     expect((await item.waitForEntry('Sync now', (entry) => entry.enabled)).enabled).toBe(true);
+    // Hosts re-read the tooltip when the item says NewToolTip.
+    await until('the NewToolTip signal', () => newToolTips() > 0);
+    expect(await item.toolTip()).toEqual({
+      title: 'pacman-sync: Behind',
+      description: '3 packages behind the target',
+    });
   });
 
   it('clicking Sync now in the panel makes the server receive POST /api/endpoints/{id}/sync', async () => {
@@ -411,6 +422,8 @@ describe('the tray under a real StatusNotifier host', () => {
       return menu[0] === expected && menu;
     });
     expect(labels[0]).toBe(expected);
+    // Hosts read the tooltip as markup: the summary stays text.
+    expect((await item.toolTip()).description).toBe('python_foo &lt;b&gt;1.0&lt;/b&gt; is older');
   });
 
   it('Quit in the menu ends the tray with exit code 0', async () => {
@@ -480,6 +493,22 @@ describe('the tray stopped by its service manager', () => {
       expect(await item.property('Status')).toBe('Active');
       expect(await tray.stop()).toBe(0);
       expect(tray.events.find((event) => event.event === 'exit')).toEqual({ event: 'exit', code: 0 });
+    } finally {
+      tray.kill();
+    }
+  });
+
+  it('registers again with a tray host that restarts (a panel reloading)', async () => {
+    const tray = TrayProcess.start(desktop.clientEnv(), { desktop });
+    try {
+      await tray.waitFor('started');
+      await host.waitForItem();
+      await host.close();
+      host = await desktop.startPanel();
+      const item = await host.waitForItem();
+      expect(await item.property('Title')).toBe(TRAY_TITLE);
+      expect((await item.menu()).map((entry) => entry.label)).toContain('Quit');
+      expect(await tray.stop()).toBe(0);
     } finally {
       tray.kill();
     }

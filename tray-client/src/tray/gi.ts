@@ -24,15 +24,6 @@ export interface GtkContainer extends GtkWidget {
   getChildren(): GtkWidget[];
 }
 
-export interface GtkMenuItem extends GtkWidget {
-  setLabel(label: string): void;
-  getLabel(): string;
-}
-
-export interface GtkMenu extends GtkContainer {
-  append(item: GtkWidget): void;
-}
-
 export interface GtkLabel extends GtkWidget {
   setText(text: string): void;
   getText(): string;
@@ -71,9 +62,6 @@ type WidgetConstructor<T> = new (properties?: Record<string, unknown>) => T;
 
 export interface GtkModule {
   initCheck(argv: string[]): [boolean, string[] | null];
-  Menu: WidgetConstructor<GtkMenu>;
-  MenuItem: WidgetConstructor<GtkMenuItem>;
-  SeparatorMenuItem: WidgetConstructor<GtkWidget>;
   Window: WidgetConstructor<GtkWindow> & { listToplevels(): GtkWindow[] };
   MessageDialog: WidgetConstructor<GtkMessageDialog>;
   Label: WidgetConstructor<GtkLabel>;
@@ -84,20 +72,6 @@ export interface GtkModule {
   MessageType: { QUESTION: number };
   ButtonsType: { NONE: number };
   ResponseType: { ACCEPT: number; REJECT: number; DELETE_EVENT: number };
-}
-
-export interface AppIndicator {
-  setTitle(title: string): void;
-  setStatus(status: number): void;
-  setIcon(iconName: string): void;
-  setIconFull(iconName: string, description: string): void;
-  setMenu(menu: GtkMenu): void;
-}
-
-export interface AppIndicatorModule {
-  Indicator: { new: (id: string, iconName: string, category: number) => AppIndicator };
-  IndicatorCategory: { APPLICATION_STATUS: number };
-  IndicatorStatus: { ACTIVE: number; PASSIVE: number };
 }
 
 export interface NotifyNotification {
@@ -146,7 +120,6 @@ interface NodeGtk {
   require(namespace: 'Gtk', version: '3.0'): GtkModule;
   require(namespace: 'cairo'): CairoModule;
   require(namespace: 'Gio', version: '2.0'): GioModule;
-  require(namespace: 'AyatanaAppIndicator3', version: '0.1'): AppIndicatorModule;
   require(namespace: 'Notify', version: '0.7'): NotifyModule;
 }
 
@@ -241,10 +214,6 @@ export function loadGtk(): { Gtk: GtkModule; Gio: GioModule } {
 /** Cairo, for drawing a widget tree offscreen (the e2e test's screenshot of the details window). */
 export function loadCairo(): CairoModule {
   return nodeGtk().require('cairo');
-}
-
-export function loadAppIndicator(): AppIndicatorModule {
-  return nodeGtk().require('AyatanaAppIndicator3', '0.1');
 }
 
 /** libnotify is optional at run time: null when its typelib is not installed. */

@@ -1,30 +1,25 @@
-// The GTK tray indicator (DESIGN.md §8): an AppIndicator (StatusNotifierItem) whose icon follows the
-// endpoint's status, and a menu whose items call the backend. It draws and forwards; every decision
-// lives in the backend (the client's core) or in tray-view.ts.
+// The tray indicator (DESIGN.md §8): a StatusNotifierItem whose icon and tooltip follow the endpoint's
+// status, a menu whose items call the backend (status-notifier.ts serves both on D-Bus), and GTK windows
+// for the details and the questions. It draws and forwards; every decision lives in the backend (the
+// client's core) or in tray-view.ts.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 import { DetailsWindow } from './details-window';
-import {
-  AppIndicator,
-  GioModule,
-  GtkMenuItem,
-  GtkModule,
-  isInsideGLibMainLoop,
-  loadAppIndicator,
-  loadGtk,
-  loadNotify,
-  NotifyModule,
-} from './gi';
+import { GioModule, GtkModule, isInsideGLibMainLoop, loadGtk, loadNotify, NotifyModule } from './gi';
+import { StatusNotifierIndicator } from './status-notifier';
 import { IncomingSyncRequest, TrayBackend, TrayStatus } from './tray-backend';
-import { detectTrayEnvironment, Environment, TRAY_UNAVAILABLE_EXIT_CODE } from './tray-environment';
+import {
+  detectTrayEnvironment,
+  Environment,
+  sessionBusAddress,
+  TRAY_UNAVAILABLE_EXIT_CODE,
+} from './tray-environment';
 import {
   actionFailedNotice,
   describePlan,
   incomingSyncNotice,
-  MENU_ITEMS,
   MenuAction,
-  menuLabel,
   Notice,
   oneLine,
   operationFinishedNotice,
@@ -57,7 +52,8 @@ export async function runTray(
   onStarted?: (handle: TrayHandle) => void,
 ): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const environment = await detectTrayEnvironment(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const environment = await detectTrayEnvironment(env);
   if (!environment.ok) {
     log(`pacman-sync: cannot show the tray: ${environment.reason}`);
     return TRAY_UNAVAILABLE_EXIT_CODE;
@@ -69,8 +65,7 @@ export async function runTray(
   const tray = new TrayApp(Gtk, Gio, backend, new Notifier(options.notifications ?? true, log), log);
   let resolveExit!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveExit = resolve));
-  // Outside the promise executor, so that a failure to build the indicator rejects before GTK's loop runs.
-  tray.start(resolveExit);
+  await tray.start(sessionBusAddress(env)!, resolveExit);
   const onSignal = () => tray.quit();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -85,13 +80,10 @@ export async function runTray(
 
 class TrayApp {
   private readonly detailsWindow: DetailsWindow;
-  private indicator!: AppIndicator;
-  private statusItem!: GtkMenuItem;
-  private readonly actionItems = new Map<MenuAction, GtkMenuItem>();
+  private indicator!: StatusNotifierIndicator;
   private readonly unsubscribe: Array<() => void> = [];
   /** An action the user started and the backend has not finished: its items stay insensitive meanwhile. */
   private pendingAction = false;
-  private shown = { icon: '', statusLine: '', sensitive: '' };
   private resolveExit: ((code: number) => void) | null = null;
 
   constructor(
@@ -104,19 +96,14 @@ class TrayApp {
     this.detailsWindow = new DetailsWindow(Gtk);
   }
 
-  start(resolveExit: (code: number) => void): void {
-    this.resolveExit = resolveExit;
-    const AppIndicator3 = loadAppIndicator();
-    const first = trayView(this.backend.current(), this.backend.consoleUrl() !== null);
-    this.indicator = AppIndicator3.Indicator.new(
-      TRAY_TITLE,
-      first.icon,
-      AppIndicator3.IndicatorCategory.APPLICATION_STATUS,
+  async start(busAddress: string, resolveExit: (code: number) => void): Promise<void> {
+    this.indicator = await StatusNotifierIndicator.start(
+      busAddress,
+      this.view(this.backend.current()),
+      (action) => this.activate(action),
+      this.log,
     );
-    this.indicator.setTitle(TRAY_TITLE);
-    this.indicator.setStatus(AppIndicator3.IndicatorStatus.ACTIVE);
-    this.indicator.setMenu(this.buildMenu());
-    this.render(this.backend.current());
+    this.resolveExit = resolveExit;
     this.unsubscribe.push(
       this.backend.onChange((status) => this.render(status)),
       this.backend.onOperationFinished((operation) =>
@@ -129,46 +116,21 @@ class TrayApp {
   quit(): void {
     if (!this.resolveExit) return;
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+    this.indicator.close();
     this.detailsWindow.destroy();
     this.resolveExit(0);
     this.resolveExit = null;
   }
 
-  private buildMenu() {
-    const Gtk = this.Gtk;
-    const menu = new Gtk.Menu();
-    this.statusItem = new Gtk.MenuItem({ label: '', useUnderline: true });
-    this.statusItem.setSensitive(false);
-    menu.append(this.statusItem);
-    menu.append(new Gtk.SeparatorMenuItem());
-    for (const { action, label } of MENU_ITEMS) {
-      if (action === 'quit') menu.append(new Gtk.SeparatorMenuItem());
-      const item = new Gtk.MenuItem({ label });
-      item.on('activate', () => this.activate(action));
-      this.actionItems.set(action, item);
-      menu.append(item);
-    }
-    menu.showAll();
-    return menu;
-  }
-
-  /** Copies the view onto the widgets, touching only what changed: each change is D-Bus traffic. */
-  private render(status: TrayStatus): void {
+  private view(status: TrayStatus) {
     const view = trayView(status, this.backend.consoleUrl() !== null);
     if (this.pendingAction) view.sensitive.syncNow = view.sensitive.setLatest = view.sensitive.revert = false;
-    if (view.icon !== this.shown.icon) {
-      this.indicator.setIconFull(view.icon, view.statusLine);
-      this.shown.icon = view.icon;
-    }
-    if (view.statusLine !== this.shown.statusLine) {
-      this.statusItem.setLabel(menuLabel(view.statusLine));
-      this.shown.statusLine = view.statusLine;
-    }
-    const sensitive = JSON.stringify(view.sensitive);
-    if (sensitive !== this.shown.sensitive) {
-      for (const [action, item] of this.actionItems) item.setSensitive(view.sensitive[action]);
-      this.shown.sensitive = sensitive;
-    }
+    return view;
+  }
+
+  /** The indicator signals only what changed: each change is D-Bus traffic. */
+  private render(status: TrayStatus): void {
+    this.indicator.update(this.view(status));
   }
 
   private activate(action: MenuAction): void {

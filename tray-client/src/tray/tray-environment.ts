@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import * as dbus from 'dbus-next';
 
-import { loadAppIndicator, loadGtk } from './gi';
+import { loadGtk } from './gi';
 
 export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
 
@@ -31,7 +31,6 @@ export async function detectTrayEnvironment(env: Environment = process.env): Pro
   let gtk: ReturnType<typeof loadGtk>;
   try {
     gtk = loadGtk();
-    loadAppIndicator();
   } catch (error) {
     return { ok: false, reason: `GTK is not available: ${(error as Error).message}` };
   }

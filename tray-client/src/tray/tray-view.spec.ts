@@ -7,6 +7,7 @@ import {
   describePlan,
   incomingSyncNotice,
   MAX_STATUS_LINE,
+  MAX_TOOLTIP,
   MENU_ITEMS,
   menuLabel,
   oneLine,
@@ -39,6 +40,21 @@ describe('trayView', () => {
       'Behind: 3 packages behind the target',
     );
     expect(trayView(status('unknown'), true).statusLine).toBe('Unknown');
+  });
+
+  it('puts the state in the tooltip title and the summary, as text, in its description', () => {
+    expect(trayView(status('behind', '3 packages behind the target'), true).tooltip).toEqual({
+      title: 'pacman-sync: Behind',
+      description: '3 packages behind the target',
+    });
+    expect(trayView(status('in_sync'), true).tooltip).toEqual({
+      title: 'pacman-sync: In sync',
+      description: '',
+    });
+    const hostile = trayView(status('error', `<b>x</b> & y\n${'z'.repeat(1000)}`), true).tooltip.description;
+    expect(hostile.startsWith('&lt;b&gt;x&lt;/b&gt; &amp; y z')).toBe(true);
+    expect(hostile).not.toMatch(/[<>\n]/);
+    expect(hostile.length).toBeLessThanOrEqual(MAX_TOOLTIP + 20);
   });
 
   it('disables the changing actions while syncing and leaves the rest', () => {

@@ -35,11 +35,19 @@ export const MENU_ITEMS: ReadonlyArray<{ action: MenuAction; label: string }> = 
 export interface TrayView {
   icon: string;
   statusLine: string;
+  /**
+   * The item's tooltip: hosts show the title in bold over the description, and read both as markup
+   * (Waybar as Pango markup, KDE as HTML), so the summary is escaped.
+   */
+  tooltip: { title: string; description: string };
   sensitive: Record<MenuAction, boolean>;
 }
 
 /** Longest status line shown: panels give a menu item one line, and the summary comes from the server. */
 export const MAX_STATUS_LINE = 100;
+
+/** Longest tooltip description: the summary comes from the server and the tooltip has no scroll bar. */
+export const MAX_TOOLTIP = 300;
 
 export function trayView(status: TrayStatus, hasConsole: boolean): TrayView {
   const presentation = Object.hasOwn(STATE_PRESENTATION, status.state)
@@ -50,6 +58,10 @@ export function trayView(status: TrayStatus, hasConsole: boolean): TrayView {
   return {
     icon: presentation.icon,
     statusLine: clip(summary ? `${presentation.label}: ${summary}` : presentation.label, MAX_STATUS_LINE),
+    tooltip: {
+      title: `${TRAY_TITLE}: ${presentation.label}`,
+      description: escapeMarkup(clip(summary, MAX_TOOLTIP)),
+    },
     sensitive: {
       syncNow: idle && status.state !== 'in_sync',
       setLatest: idle,
@@ -66,6 +78,11 @@ export function trayView(status: TrayStatus, hasConsole: boolean): TrayView {
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
+/** Text shown where markup is read (a tooltip): `&`, `<` and `>` stay characters. */
+export function escapeMarkup(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

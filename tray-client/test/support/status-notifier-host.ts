@@ -123,6 +123,13 @@ export class StatusNotifierHost {
   }
 }
 
+/** The tray's tooltip is text only: no icon of its own. */
+function expectNoToolTipIcon(icon: string, pixmaps: unknown[]): void {
+  if (icon !== '' || pixmaps.length !== 0) {
+    throw new Error(`unexpected tooltip icon ${JSON.stringify(icon)} with ${pixmaps.length} pixmaps`);
+  }
+}
+
 /** Whether a bus name (a well-known name or a connection's unique name) is on the bus now. */
 export async function nameHasOwner(bus: dbus.MessageBus, name: string): Promise<boolean> {
   const reply = await bus.call(
@@ -150,6 +157,26 @@ export class TrayItem {
     const properties = object.getInterface('org.freedesktop.DBus.Properties');
     const value = (await properties.Get(ITEM_INTERFACE, name)) as dbus.Variant<string>;
     return value.value;
+  }
+
+  /** The ToolTip property, (icon name, icon pixmaps, title, description), as title and description. */
+  async toolTip(): Promise<{ title: string; description: string }> {
+    const object = await this.bus.getProxyObject(this.busName, this.path);
+    const properties = object.getInterface('org.freedesktop.DBus.Properties');
+    const value = (await properties.Get(ITEM_INTERFACE, 'ToolTip')) as dbus.Variant<
+      [string, unknown[], string, string]
+    >;
+    const [icon, pixmaps, title, description] = value.value;
+    expectNoToolTipIcon(icon, pixmaps);
+    return { title, description };
+  }
+
+  /** Counts an item signal (NewToolTip, NewIcon…) from now on, as a panel listening for changes does. */
+  async countSignal(name: string): Promise<() => number> {
+    const object = await this.bus.getProxyObject(this.busName, this.path);
+    let count = 0;
+    object.getInterface(ITEM_INTERFACE).on(name, () => count++);
+    return () => count;
   }
 
   /** Re-reads a property until it satisfies the predicate (panels re-read on NewIcon/NewStatus too). */
