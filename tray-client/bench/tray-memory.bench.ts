@@ -1,5 +1,5 @@
-// Tray memory: RSS of the real tray process (GTK + AppIndicator, shown by a real StatusNotifier host on
-// a private session bus) after start and after each 1,000 status refreshes, side by side with the
+// Tray memory: RSS of the real tray process (GTK, and its StatusNotifierItem and menu served with
+// dbus-next, shown by a real StatusNotifier host on a private session bus) after start and after each 1,000 status refreshes, side by side with the
 // after-start baseline. Each refresh changes the icon, the status line and the menu's sensitivity,
 // which is what an event from the server does. The widgets are reused, so RSS must not grow with the
 // number of refreshes beyond allocator noise.
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
     const baseline = samples[0];
     console.log(
-      `tray memory (GTK 3 + ayatana-appindicator under Xvfb, Node ${process.version}); baseline = RSS after start`,
+      `tray memory (GTK 3 + dbus-next StatusNotifierItem under Xvfb, Node ${process.version}); baseline = RSS after start`,
     );
     console.log('| sample | RSS MB | baseline MB | ratio | JS heap MB | ms per 1,000 refreshes |');
     console.log('|---|---|---|---|---|---|');

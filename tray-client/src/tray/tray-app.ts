@@ -111,6 +111,8 @@ class TrayApp {
       ),
       this.backend.onIncomingSync((request) => this.confirmIncomingSync(request)),
     );
+    // A change while the item was registering had no listener yet.
+    this.render(this.backend.current());
   }
 
   quit(): void {
