@@ -296,6 +296,8 @@ export class StatusNotifierIndicator {
     log: (line: string) => void,
   ): Promise<StatusNotifierIndicator> {
     const bus = dbus.sessionBus({ busAddress });
+    // Without a listener, a lost connection would be thrown as an uncaught 'error' event.
+    bus.on('error', (error: Error) => log(`pacman-sync: session bus: ${error.message}`));
     const item = new StatusNotifierItemInterface();
     const menu = new DBusMenuInterface();
     item.view = menu.view = view;
@@ -335,6 +337,9 @@ export class StatusNotifierIndicator {
   }
 
   close(): void {
+    // disconnect() only ends our side: a host's call still on its way in (Waybar re-reading the
+    // properties) would be answered on the closed stream and throw. We are going away: answer nothing.
+    this.bus.addMethodHandler(() => true);
     this.bus.disconnect();
   }
 
