@@ -224,8 +224,8 @@ describe('ops/pkgbuild/PKGBUILD', () => {
       'fakeroot',
       'util-linux',
       'gtk3',
-      'libayatana-appindicator',
       'gobject-introspection-runtime',
+      'libnotify',
     ]) {
       expect(info).toMatch(new RegExp(`Depends On\\s*:.*\\b${dependency}\\b`));
     }

@@ -4,7 +4,8 @@
 // It fails with a clear message (rather than "command not found") when a tool is missing.
 // `--desktop=x11` or `--desktop=sway` runs one of them; other arguments go to Jest.
 const { spawnSync } = require('node:child_process');
-const { accessSync, constants } = require('node:fs');
+const { accessSync, constants, mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { delimiter, join } = require('node:path');
 
 function onPath(command) {
@@ -61,6 +62,8 @@ let failed = false;
 for (const desktop of desktops) {
   const [command, ...args] = DESKTOPS[desktop].wrapper;
   console.log(`tray tests: ${desktop}`);
+  // The tests' directories, removed after the run (sway-session.js replaces it with one of its own).
+  const scratch = mkdtempSync(join(tmpdir(), 'pacman-sync-tray-tests-'));
   const result = spawnSync(
     command,
     [...args, process.execPath, jest, '-c', join(__dirname, '..', 'jest.tray.config.js'), ...jestArgs],
@@ -70,9 +73,11 @@ for (const desktop of desktops) {
         ...process.env,
         TEST_RUN_LABEL: `tray-client-tray-${desktop}`,
         PACMAN_SYNC_TEST_DESKTOP: desktop,
+        PACMAN_SYNC_TEST_DESKTOP_SCRATCH: scratch,
       },
     },
   );
+  rmSync(scratch, { recursive: true, force: true });
   if (result.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

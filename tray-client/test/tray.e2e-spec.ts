@@ -1,4 +1,4 @@
-// The GTK tray end to end: the real tray (node-gtk, libayatana-appindicator) in a child process, shown
+// The GTK tray end to end: the real tray (node-gtk, its item on D-Bus) in a child process, shown
 // by a real StatusNotifier host on a private session bus, clicked over dbusmenu as a panel does, its
 // actions reaching a real HTTP server. It runs twice (`npm run test:tray -w tray-client`): under Xvfb,
 // with the test's own watcher as the host, and natively on Wayland under a headless sway, where a real

@@ -72,9 +72,13 @@ export class TestDesktop {
     return { ...process.env, ...(home ? { HOME: home } : {}), ...extra };
   }
 
-  /** A fresh directory the desktop's clients may write to (and the test too). */
+  /**
+   * A fresh directory the desktop's clients may write to (and the test too), inside the directory the
+   * session's wrapper removes when the run ends.
+   */
   scratchDir(prefix: string): string {
-    const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+    const root = process.env.PACMAN_SYNC_TEST_DESKTOP_SCRATCH ?? tmpdir();
+    const dir = mkdtempSync(join(root, `${prefix}-`));
     if (this.user) chownSync(dir, this.user.uid, this.user.gid);
     return dir;
   }

@@ -1,5 +1,5 @@
 // A real StatusNotifier host for tests: owns org.kde.StatusNotifierWatcher on the session bus (as a
-// desktop panel does), so libayatana-appindicator registers its item with us, and then reads the
+// desktop panel does), so the tray registers its item with us, and then reads the
 // item's properties and dbusmenu and clicks menu items over D-Bus exactly as a panel would.
 import * as dbus from 'dbus-next';
 
@@ -18,7 +18,7 @@ class StatusNotifierWatcher extends dbus.interface.Interface {
   }
 
   RegisterStatusNotifierItem(service: string): void {
-    // The spec says "service name"; ayatana passes its object path and KDE's items pass a bus name.
+    // The spec says "service name": ayatana passes its object path, KDE and this tray a bus name.
     const item = service.startsWith('/')
       ? { busName: this.currentSender, path: service }
       : { busName: service, path: '/StatusNotifierItem' };

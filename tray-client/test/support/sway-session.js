@@ -10,8 +10,9 @@
 //
 // The command gets: WAYLAND_DISPLAY (an absolute socket path, so that it does not depend on
 // XDG_RUNTIME_DIR), XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS, SWAYSOCK, GDK_BACKEND=wayland, no
-// DISPLAY (there is no Xwayland: clients must be native), PACMAN_SYNC_TEST_DESKTOP=sway, and
-// PACMAN_SYNC_TEST_DESKTOP_HOME, a home directory the desktop user owns.
+// DISPLAY (there is no Xwayland: clients must be native), NO_AT_BRIDGE=1, PACMAN_SYNC_TEST_DESKTOP=sway,
+// PACMAN_SYNC_TEST_DESKTOP_HOME, a home directory the desktop user owns, and
+// PACMAN_SYNC_TEST_DESKTOP_SCRATCH, a directory for the tests' own, removed with the session.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const {
@@ -87,9 +88,11 @@ const base = mkdtempSync(join(tmpdir(), 'pacman-sync-sway-'));
 chmodSync(base, 0o755);
 const runtime = join(base, 'runtime');
 const home = join(base, 'home');
+const scratch = join(base, 'scratch');
 for (const [dir, mode] of [
   [runtime, 0o700],
   [home, 0o755],
+  [scratch, 0o755],
 ]) {
   mkdirSync(dir, { mode });
   chmodSync(dir, mode);
@@ -227,6 +230,8 @@ async function main() {
     NO_AT_BRIDGE: '1',
     PACMAN_SYNC_TEST_DESKTOP: 'sway',
     PACMAN_SYNC_TEST_DESKTOP_HOME: home,
+    // Where tests make their directories; removed with the session.
+    PACMAN_SYNC_TEST_DESKTOP_SCRATCH: scratch,
   });
   if (asRoot) env.PACMAN_SYNC_TEST_DESKTOP_USER = `${user.uid}:${user.gid}`;
   else delete env.PACMAN_SYNC_TEST_DESKTOP_USER;
