@@ -1,6 +1,6 @@
 // The desktop a GUI test runs on, as test/run-tray-tests.js set it up: X11 (`xvfb-run -a
 // dbus-run-session`) or Wayland (a headless sway, test/support/sway-session.js). It says how to start
-// the desktop's clients (as the desktop user: sway's session runs as `nobody` when the tests run as
+// the desktop's clients (as the desktop user: sway's session runs as pacsync-desktop when the tests run as
 // root), which tray host to use (on X11 the test's own watcher, on sway a real Waybar), and how to take
 // a screenshot of a window from the compositor.
 import { execFile } from 'node:child_process';

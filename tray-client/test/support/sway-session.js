@@ -3,7 +3,8 @@
 // (Debian 12: sway 1.7, wlroots' headless backend and pixman renderer, no GPU), then a command run
 // inside that session. Usage: node sway-session.js -- COMMAND [ARGS...]
 //
-// sway refuses to run as root, so a root run starts the bus and sway as `nobody` (setpriv) and tells
+// sway refuses to run as root, so a root run starts the bus and sway as the tests' desktop user
+// (pacsync-desktop, as in test/support/privileged-harness.ts; .ci/run creates it) and tells
 // the command, through PACMAN_SYNC_TEST_DESKTOP_USER, to start the desktop's clients (the tray,
 // Waybar, grim) as that user too (test/support/gui-desktop.ts does). The command itself runs as
 // the caller and may talk to that bus (its policy admits the caller) and to sway's IPC socket.
@@ -31,7 +32,7 @@ const {
 const { tmpdir } = require('node:os');
 const { delimiter, join, resolve } = require('node:path');
 
-const DESKTOP_USER = { uid: 65534, gid: 65534, name: 'nobody' };
+const DESKTOP_USER_NAME = 'pacsync-desktop';
 const START_TIMEOUT_MS = 20000;
 
 function onPath(command) {
@@ -66,7 +67,19 @@ if (missing.length) {
   );
 }
 
-const user = asRoot ? DESKTOP_USER : { uid: process.getuid(), gid: process.getgid(), name: null };
+function desktopUser() {
+  const id = (flag) => spawnSync('id', [flag, DESKTOP_USER_NAME], { encoding: 'utf8' });
+  const [uid, gid] = [id('-u'), id('-g')];
+  if (uid.status !== 0 || gid.status !== 0) {
+    fail(
+      `user ${DESKTOP_USER_NAME} does not exist; create it (as .ci/run does): ` +
+        `useradd --no-create-home --home-dir /nonexistent --shell /bin/bash ${DESKTOP_USER_NAME}`,
+    );
+  }
+  return { uid: Number(uid.stdout), gid: Number(gid.stdout), name: DESKTOP_USER_NAME };
+}
+
+const user = asRoot ? desktopUser() : { uid: process.getuid(), gid: process.getgid(), name: null };
 /** argv prefix that runs a command as the desktop user (nothing when that is already us). */
 const asUser = asRoot
   ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--']
