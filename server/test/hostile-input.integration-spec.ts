@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 
 import {
   ARCHITECTURE_PATTERN,
@@ -9,6 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 
 import { BODY_LIMIT_BYTES } from '../src/app';
+import { PasswordHasher } from '../src/auth/password';
 import { CONTENT_HASH_PATTERN } from '../src/common/validators';
 import { ApiOperation, listApiOperations, resolveSchema } from './support/api-operations';
 import { makeState, repositoriesOffering, seededRandom } from './support/fixtures';
@@ -95,6 +97,9 @@ const PATTERNS_BY_FIELD: Record<string, RegExp> = {
   content_hash: CONTENT_HASH_PATTERN,
 };
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whether `value` certainly breaks the schema (documented constraints, plus the shared package rules). */
@@ -107,6 +112,8 @@ function violates(schema: Schema, value: unknown, field: string, parent: Schema)
   if (Array.isArray(schema.enum)) return !schema.enum.includes(value);
   if (type === 'string') {
     if (typeof value !== 'string') return true;
+    // The one text rule of the whole API: no control characters but tab and line breaks, anywhere.
+    if (CONTROL_CHARACTERS.test(value)) return true;
     if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) return true;
     if (typeof schema.minLength === 'number' && value.length < schema.minLength) return true;
     if (schema.format === 'uuid' && !UUID.test(value)) return true;
@@ -612,4 +619,108 @@ describe(`hostile input on ${testEngine()}`, () => {
       ]),
     );
   }, 240_000);
+});
+
+describe(`a login flood on ${testEngine()}`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { passwordHashWorkers: 1, passwordHashQueue: 4 });
+    await t.http
+      .post('/api/users')
+      .send({ username: 'legit', password: 'legit-password-12', role: 'viewer' })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const login = (username: string, password: string, address: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ username, password }),
+      remoteAddress: address,
+    });
+
+  it('checks a bounded number of passwords at once, refuses the rest at once, and keeps file reads and health free', async () => {
+    const hasher = t.app.get(PasswordHasher);
+    hasher.resetStats();
+    let checked = 0;
+    // 200 failed logins from ten addresses for many usernames, all at once.
+    const flood = Array.from({ length: 200 }, (_, index) =>
+      login(`sprayed-${index}`, 'not-the-password', `203.0.113.${(index % 10) + 1}`).then((answer) => {
+        if (answer.statusCode === 401) checked += 1;
+        return answer;
+      }),
+    );
+    // Meanwhile: a file read on libuv's thread pool (what the console's static files use), and a probe.
+    const checkedWhenReadDone = fs.promises.readFile(__filename).then(() => checked);
+    const health = t.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '192.0.2.200' });
+    const answers = await Promise.all(flood);
+
+    expect((await health).statusCode).toBe(200);
+    // Password checks do not run on the thread pool, so the read did not queue behind them.
+    expect(await checkedWhenReadDone).toBeLessThanOrEqual(1);
+    const counts: Record<number, number> = {};
+    for (const answer of answers) counts[answer.statusCode] = (counts[answer.statusCode] ?? 0) + 1;
+    expect(Object.keys(counts).sort()).toEqual(['401', '429']);
+    for (const answer of answers.filter((candidate) => candidate.statusCode === 429)) {
+      expect(JSON.parse(answer.body).error.code).toBe('RATE_LIMITED');
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    // At most the configured checks ran at once, and at most the configured number waited for one.
+    expect(hasher.stats()).toMatchObject({ maxRunning: 1, maxWaiting: expect.any(Number) });
+    expect(hasher.stats().maxWaiting).toBeLessThanOrEqual(4);
+
+    // Once the flood is over, the real user gets in.
+    let legit = await login('legit', 'legit-password-12', '192.0.2.201');
+    for (let attempt = 0; attempt < 100 && legit.statusCode === 429; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      legit = await login('legit', 'legit-password-12', '192.0.2.201');
+    }
+    expect(legit.statusCode).toBe(200);
+  });
+});
+
+describe(`health under load on ${testEngine()}`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const pool = (await t.http.post('/api/pools').send({ name: 'busy' }).expect(201)).body.id as string;
+    for (let index = 0; index < 50; index++) await t.registerEndpoint(`busy-${index}`, { poolId: pool });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers 200 while 1,000 list requests wait for the database', async () => {
+    const lists = Array.from({ length: 1000 }, () =>
+      t.app.inject({
+        method: 'GET',
+        url: '/api/endpoints?limit=500',
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      }),
+    );
+    const probes = Array.from({ length: 5 }, () => t.app.inject({ method: 'GET', url: '/api/health' }));
+    const answers = await Promise.all(probes);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set((await Promise.all(lists)).map((answer) => answer.statusCode))).toEqual(new Set([200]));
+  });
+
+  if (testEngine() === 'postgres') {
+    it('answers 200 from its own connection while every pooled connection is busy', async () => {
+      const dataSource = t.app.get(DataSource);
+      // More slow statements than the pool has connections: everything else queues behind them.
+      const busy = Array.from({ length: 25 }, () => dataSource.query('SELECT pg_sleep(3)'));
+      const answer = await t.app.inject({ method: 'GET', url: '/api/health' });
+      expect({ status: answer.statusCode, body: JSON.parse(answer.body) }).toMatchObject({
+        status: 200,
+        body: { status: 'ok', database: { status: 'ok' } },
+      });
+      await Promise.all(busy);
+    });
+  }
 });
