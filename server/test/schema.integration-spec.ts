@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 
 import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { User } from '../src/users/user.entity';
 import { testConfig, testEngine } from './support/test-database';
 
 describe(`schema on ${testEngine()}`, () => {
@@ -25,6 +26,7 @@ describe(`schema on ${testEngine()}`, () => {
       'InitialSchema1764536400000',
       'AuthAndAudit1764540000000',
       'SnapshotHashById1764900000000',
+      'LoginThrottleAndEnrolmentPools1765200000000',
     ]);
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
@@ -34,6 +36,13 @@ describe(`schema on ${testEngine()}`, () => {
     const indexNames = async () =>
       (await dataSource.createQueryRunner().getTable('package_states'))!.indices.map((index) => index.name);
     expect(await indexNames()).toContain('IDX_package_states_id_content_hash');
+    const tokenColumns = async () =>
+      (await dataSource.createQueryRunner().getTable('api_tokens'))!.columns.map((column) => column.name);
+    expect(await tokenColumns()).toContain('enroll_pool_id');
+    await dataSource.undoLastMigration();
+    expect(await dataSource.createQueryRunner().hasTable('login_throttle')).toBe(false);
+    expect(await dataSource.createQueryRunner().hasTable('rate_limit_windows')).toBe(false);
+    expect(await tokenColumns()).not.toContain('enroll_pool_id');
     await dataSource.undoLastMigration();
     expect(await indexNames()).not.toContain('IDX_package_states_id_content_hash');
     await dataSource.undoLastMigration();
@@ -45,5 +54,49 @@ describe(`schema on ${testEngine()}`, () => {
     expect(await dataSource.createQueryRunner().hasTable('sync_operations')).toBe(true);
     expect(await dataSource.createQueryRunner().hasTable('audit_log')).toBe(true);
     expect(await indexNames()).toContain('IDX_package_states_id_content_hash');
+    expect(await dataSource.createQueryRunner().hasTable('login_throttle')).toBe(true);
+  });
+
+  it('enrolment tokens made before pools could be named register into no pool afterwards', async () => {
+    await dataSource.undoLastMigration();
+    const isPostgres = testEngine() === 'postgres';
+    await dataSource.query(
+      isPostgres
+        ? `INSERT INTO api_tokens (id, name, role, can_enroll, token_hash, token_prefix)
+           VALUES ($1, $2, 'viewer', true, $3, 'psk_old')`
+        : `INSERT INTO api_tokens (id, name, role, can_enroll, token_hash, token_prefix)
+           VALUES (?, ?, 'viewer', 1, ?, 'psk_old')`,
+      ['6f1c0a52-7f6e-4b55-9a51-0c8f7e9d2a11', 'old-enroller', 'a'.repeat(64)],
+    );
+    await dataSource.runMigrations();
+    const [token] = (await dataSource.query(
+      `SELECT can_enroll, enroll_pool_id FROM api_tokens WHERE name = 'old-enroller'`,
+    )) as Array<{ can_enroll: boolean | number; enroll_pool_id: string | null }>;
+    expect({ canEnroll: Boolean(token.can_enroll), pool: token.enroll_pool_id }).toEqual({
+      canEnroll: true,
+      pool: null,
+    });
+  });
+
+  it('the database refuses to remove the last enabled admin, whichever statement tries', async () => {
+    const users = dataSource.getRepository(User);
+    const only = await users.save(
+      users.create({ username: 'only-admin', password_hash: 'x', role: 'admin', disabled: false }),
+    );
+    const viewer = await users.save(
+      users.create({ username: 'a-viewer', password_hash: 'x', role: 'viewer', disabled: false }),
+    );
+    for (const change of [
+      () => users.update({ id: only.id }, { role: 'viewer' }),
+      () => users.update({ id: only.id }, { disabled: true }),
+      () => users.createQueryBuilder().update().set({ role: 'viewer' }).execute(),
+      () => users.delete({ id: only.id }),
+      () => users.createQueryBuilder().delete().execute(),
+    ]) {
+      await expect(change()).rejects.toThrow(/last enabled admin/);
+    }
+    await users.update({ id: viewer.id }, { role: 'admin' });
+    await users.update({ id: only.id }, { disabled: true });
+    expect(await users.count({ where: { role: 'admin', disabled: false } })).toBe(1);
   });
 });

@@ -20,8 +20,11 @@ export class AuthController {
   @ApiOperation({
     summary: 'Log in a console user: a session token (JWT) for Authorization: Bearer',
     description:
-      'Wrong credentials: 401. After 5 failures for one username (or 20 from one address) the username ' +
-      '(address) is locked for 15 minutes, doubling with each further lock: 429 RATE_LIMITED with Retry-After.',
+      'Wrong credentials: 401. After 5 failures for one username from one address (or 20 from one address ' +
+      'for any usernames) that pair (that address) is locked for 15 minutes, doubling with each further ' +
+      'lock; after 10 failures for one username from any addresses, attempts from addresses it never ' +
+      'logged in from are spaced out (1 s doubling to 60 s). While the server checks as many passwords as ' +
+      'it can, further logins are refused at once. All of these: 429 RATE_LIMITED with Retry-After.',
   })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiErrors(ErrorCode.UNAUTHENTICATED)

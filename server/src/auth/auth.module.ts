@@ -20,6 +20,8 @@ import { BearerEventsAuthenticator } from './events-authenticator';
 import { FixedWindowThrottlerStorage } from './fixed-window-throttler-storage';
 import { JWT_ALGORITHM } from './jwt.strategy';
 import { JWT_SECRET, loadOrCreateJwtSecret } from './jwt-secret';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password';
 import { RateLimitGuard } from './rate-limit.guard';
 
 const RATE_WINDOW_MS = 60_000;
@@ -52,11 +54,13 @@ const RATE_WINDOW_MS = 60_000;
     },
     CredentialsService,
     AuthService,
+    LoginThrottle,
+    PasswordHasher,
     { provide: EventsAuthenticator, useClass: BearerEventsAuthenticator },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
-  exports: [CredentialsService, EventsAuthenticator],
+  exports: [CredentialsService, EventsAuthenticator, PasswordHasher],
 })
 export class AuthModule {}

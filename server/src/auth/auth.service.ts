@@ -12,24 +12,38 @@ import { User } from '../users/user.entity';
 import { CredentialsService } from './credentials.service';
 import { LoginResultDto } from './dto/login.dto';
 import { JWT_SECRET, JwtSecretSource } from './jwt-secret';
-import { LoginLimiter } from './login-limiter';
-import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from './password';
+import { LoginThrottle } from './login-throttle';
+import { generatePassword, PasswordHasher } from './password';
 
 export const FIRST_ADMIN_USERNAME = 'admin';
+/** The audit actor of login attempts for usernames that do not exist. */
+export const ANONYMOUS_ACTOR = 'anonymous';
 
-/** A locked username or address: 429 with the seconds to wait, which the controller puts in Retry-After. */
+const REFUSAL_MESSAGES = {
+  locked: 'Too many failed logins: try again later',
+  slowed: 'Too many failed logins for this username: try again in a moment',
+  busy: 'Too many logins at once: try again in a moment',
+} as const;
+
+/** A login refused before its password was checked: 429 with the seconds to wait (Retry-After). */
 export class LoginLockedException extends ApiException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(ErrorCode.RATE_LIMITED, 'Too many failed logins: try again later', {
+  constructor(
+    readonly retryAfterSeconds: number,
+    reason: keyof typeof REFUSAL_MESSAGES,
+  ) {
+    super(ErrorCode.RATE_LIMITED, REFUSAL_MESSAGES[reason], {
       retry_after_seconds: retryAfterSeconds,
+      reason,
     });
   }
 }
 
+/** How long a client refused for a full password queue should wait. */
+const BUSY_RETRY_SECONDS = 1;
+
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
-  private readonly limiter = new LoginLimiter();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,6 +51,8 @@ export class AuthService implements OnApplicationBootstrap {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly credentials: CredentialsService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +72,7 @@ export class AuthService implements OnApplicationBootstrap {
     try {
       await this.users.insert({
         username: FIRST_ADMIN_USERNAME,
-        password_hash: await hashPassword(password),
+        password_hash: await this.hasher.hash(password),
         role: 'admin',
         disabled: false,
         last_login_at: null,
@@ -81,47 +97,55 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Every attempt reserves its place with the throttle, then a password check with the hasher, both
+   * before the (slow) check runs: what cannot have one is refused at once with 429.
+   */
   async login(username: string, password: string, address: string | null): Promise<LoginResultDto> {
-    const userKey = `user:${username.toLowerCase()}`;
-    const addressKey = `address:${address ?? 'unknown'}`;
-    const lockedMs = Math.max(this.limiter.lockedFor(userKey), this.limiter.lockedFor(addressKey));
-    if (lockedMs > 0) {
-      await this.auditLogin(username, address, 'denied', 'login', { reason: 'locked' });
-      throw new LoginLockedException(Math.ceil(lockedMs / 1000));
+    const user = await this.users.findOne({ where: { username } });
+    const audit = (outcome: 'failure' | 'denied', action: string, details: Record<string, unknown>) =>
+      this.auditLogin(username, user, address, outcome, action, details);
+
+    const reservation = await this.throttle.reserve(username, address);
+    if (!reservation.ok) {
+      await audit('denied', 'login', { reason: reservation.reason, scope: reservation.scope });
+      throw new LoginLockedException(Math.ceil(reservation.retryAfterMs / 1000), reservation.reason);
+    }
+    const { attempt } = reservation;
+    if (reservation.slowdownStarted) {
+      await audit('failure', 'login_slowed', {
+        scope: 'username',
+        after_failures: this.config.loginSlowdownAfterFailures,
+      });
+    }
+    const ticket = this.hasher.tryReserve();
+    if (!ticket) {
+      await this.throttle.cancel(attempt);
+      await audit('denied', 'login', { reason: 'busy' });
+      throw new LoginLockedException(BUSY_RETRY_SECONDS, 'busy');
     }
 
-    const user = await this.users.findOne({ where: { username } });
     let reason: string | null = null;
     if (!user) {
-      await burnPasswordCheck(password);
+      await ticket.burn(password);
       reason = 'unknown_user';
-    } else if (!(await verifyPassword(password, user.password_hash))) {
+    } else if (!(await ticket.verify(password, user.password_hash))) {
       reason = 'wrong_password';
     } else if (user.disabled) {
       reason = 'disabled';
     }
 
     if (reason !== null || !user) {
-      await this.auditLogin(username, address, 'failure', 'login', { reason });
-      const lockMs = Math.max(
-        this.limiter.fail(userKey, {
-          maxFailures: this.config.loginFailuresPerUsername,
-          lockMs: this.config.loginLockSeconds * 1000,
-        }),
-        this.limiter.fail(addressKey, {
-          maxFailures: this.config.loginFailuresPerAddress,
-          lockMs: this.config.loginLockSeconds * 1000,
-        }),
-      );
-      if (lockMs > 0) {
-        await this.auditLogin(username, address, 'failure', 'login_locked', { lock_seconds: lockMs / 1000 });
+      const { locked } = await this.throttle.recordFailure(attempt);
+      await audit('failure', 'login', { reason });
+      for (const lock of locked) {
+        await audit('failure', 'login_locked', { scope: lock.scope, lock_seconds: lock.lockMs / 1000 });
       }
       // One message for every cause, so a caller cannot tell which usernames exist or are disabled.
       throw new ApiException(ErrorCode.UNAUTHENTICATED, 'Invalid username or password', null);
     }
 
-    this.limiter.succeed(userKey);
-    this.limiter.succeed(addressKey);
+    await this.throttle.recordSuccess(attempt);
     await this.users.update({ id: user.id }, { last_login_at: new Date() });
     await this.audit.record({
       actor: user.username,
@@ -136,21 +160,27 @@ export class AuthService implements OnApplicationBootstrap {
     return { access_token: session.token, expires_in: session.expiresIn, role: user.role };
   }
 
+  /**
+   * Attempts for an existing user are written under its name; any other username is only data
+   * (`details.username`) under the actor `anonymous`, so a login typed as `system` cannot forge a row of
+   * the server's own.
+   */
   private auditLogin(
     username: string,
+    user: User | null,
     address: string | null,
     outcome: 'failure' | 'denied',
     action: string,
     details: Record<string, unknown>,
   ): Promise<void> {
     return this.audit.record({
-      actor: username,
+      actor: user ? user.username : ANONYMOUS_ACTOR,
       role: 'anonymous',
       sourceAddress: address,
       action,
-      target: username,
+      target: user ? user.username : null,
       outcome,
-      details,
+      details: user ? details : { ...details, username },
     });
   }
 }

@@ -20,15 +20,21 @@ describe('loadConfig', () => {
       corsOrigins: [],
       trustProxy: false,
       sessionTtlSeconds: 43200,
-      loginFailuresPerUsername: 5,
+      loginFailuresPerUsernameAndAddress: 5,
       loginFailuresPerAddress: 20,
       loginLockSeconds: 900,
+      loginSlowdownAfterFailures: 10,
+      loginSlowdownMaxSeconds: 60,
+      passwordHashWorkers: expect.any(Number),
+      passwordHashQueue: 8,
+      hstsMaxAgeSeconds: null,
       credentialCacheSeconds: 10,
       operationTimeoutSeconds: 3600,
       keepStatesPerEndpoint: 10,
       maintenanceIntervalSeconds: 60,
       eventsHeartbeatSeconds: 30,
       eventsMaxBufferedBytes: 1024 * 1024,
+      eventsMaxConnectionsPerCredential: 20,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -145,6 +151,13 @@ describe('loadConfig', () => {
     );
     loadConfig(env);
     expect([...read].sort()).toEqual([...KNOWN_ENV_VARS].sort());
+  });
+
+  it('sends HSTS only with HSTS_MAX_AGE, in seconds', () => {
+    expect(loadConfig({}).hstsMaxAgeSeconds).toBeNull();
+    expect(loadConfig({ HSTS_MAX_AGE: '0' }).hstsMaxAgeSeconds).toBeNull();
+    expect(loadConfig({ HSTS_MAX_AGE: '31536000' }).hstsMaxAgeSeconds).toBe(31536000);
+    expect(() => loadConfig({ HSTS_MAX_AGE: '1y' })).toThrow(/HSTS_MAX_AGE/);
   });
 
   it('takes the maintenance period from MAINTENANCE_INTERVAL_SECONDS', () => {

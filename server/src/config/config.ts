@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export type DatabaseType = 'internal' | 'postgresql';
@@ -30,12 +31,28 @@ export interface AppConfig {
   readonly trustProxy: TrustProxy;
   /** Lifetime of a console session (JWT), seconds. */
   readonly sessionTtlSeconds: number;
-  /** Not from the environment: tuning that tests shorten. Failed logins of one username before it is locked. */
-  readonly loginFailuresPerUsername: number;
+  /**
+   * Not from the environment: tuning that tests shorten. Failed logins of one username from one address
+   * (within loginLockSeconds) before that pair is locked.
+   */
+  readonly loginFailuresPerUsernameAndAddress: number;
   /** Failed logins from one address (any usernames) before the address is locked. */
   readonly loginFailuresPerAddress: number;
-  /** First lock period; each further lock of the same key doubles it, up to a day. */
+  /** First lock period, and the window failures are counted in; each further lock doubles, up to a day. */
   readonly loginLockSeconds: number;
+  /**
+   * Failed logins of one username from any addresses (within loginLockSeconds) after which further attempts
+   * from addresses it never logged in from are spaced out: a slowdown, never a lock.
+   */
+  readonly loginSlowdownAfterFailures: number;
+  /** The longest spacing the slowdown imposes (it starts at one second and doubles). */
+  readonly loginSlowdownMaxSeconds: number;
+  /** Worker threads that run the password KDF (never libuv's pool, which static files and DNS share). */
+  readonly passwordHashWorkers: number;
+  /** Logins that may wait for a worker; beyond it a login is answered 429 at once. */
+  readonly passwordHashQueue: number;
+  /** HSTS_MAX_AGE: seconds for Strict-Transport-Security; null (the default) sends none (TLS is the proxy's). */
+  readonly hstsMaxAgeSeconds: number | null;
   /** How long a resolved bearer token (API or endpoint token, session user) is trusted without a lookup. */
   readonly credentialCacheSeconds: number;
   /** Not from the environment: tuning that tests shorten. An in_progress operation older than this fails. */
@@ -51,6 +68,8 @@ export interface AppConfig {
   readonly eventsHeartbeatSeconds: number;
   /** A WebSocket client whose unsent events exceed this is dropped rather than buffered without bound. */
   readonly eventsMaxBufferedBytes: number;
+  /** WebSockets one credential (session, API token, endpoint token) may hold open at once. */
+  readonly eventsMaxConnectionsPerCredential: number;
 }
 
 /**
@@ -74,6 +93,7 @@ export const KNOWN_ENV_VARS = [
   'TRUST_PROXY',
   'SESSION_TTL',
   'MAINTENANCE_INTERVAL_SECONDS',
+  'HSTS_MAX_AGE',
 ] as const;
 
 /** Thrown for a bad environment value; main.ts prints only its message (one line) and exits 1. */
@@ -120,6 +140,12 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
     throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   }
   return parsed;
+}
+
+/** Unset (or 0): null. */
+function parseOptionalInteger(env: Env, name: string, min: number, max: number): number | null {
+  const value = parseInteger(env, name, 0, min, max);
+  return value === 0 ? null : value;
 }
 
 /** Console passwords are at least this long; the first admin's too, so ADMIN_PASSWORD obeys the same rule. */
@@ -242,14 +268,21 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     corsOrigins: parseCorsOrigins(env),
     trustProxy: parseTrustProxy(env),
     sessionTtlSeconds: parseInteger(env, 'SESSION_TTL', 12 * 3600, 60, 30 * 24 * 3600),
-    loginFailuresPerUsername: 5,
+    loginFailuresPerUsernameAndAddress: 5,
     loginFailuresPerAddress: 20,
     loginLockSeconds: 15 * 60,
+    loginSlowdownAfterFailures: 10,
+    loginSlowdownMaxSeconds: 60,
+    // One worker on a 2-core machine leaves a core to the event loop; more cores, more parallel logins.
+    passwordHashWorkers: Math.min(4, Math.max(1, os.availableParallelism() - 1)),
+    passwordHashQueue: 8,
+    hstsMaxAgeSeconds: parseOptionalInteger(env, 'HSTS_MAX_AGE', 0, 2 * 365 * 24 * 3600),
     credentialCacheSeconds: 10,
     operationTimeoutSeconds: 3600,
     keepStatesPerEndpoint: 10,
     maintenanceIntervalSeconds: parseInteger(env, 'MAINTENANCE_INTERVAL_SECONDS', 60, 1, 24 * 3600),
     eventsHeartbeatSeconds: 30,
     eventsMaxBufferedBytes: 1024 * 1024,
+    eventsMaxConnectionsPerCredential: 20,
   });
 }

@@ -7,6 +7,8 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 export const ADVISORY_LOCK_NAMESPACE = 0x70734e63;
 export const MIGRATIONS_LOCK = 1;
 export const MAINTENANCE_LOCK = 2;
+/** Taken by the trigger that keeps an enabled admin (see the LoginThrottleAndEnrolmentPools migration). */
+export const LAST_ADMIN_LOCK = 3;
 
 /**
  * Runs the pending migrations while holding a session-level advisory lock, so instances started together

@@ -1,4 +1,6 @@
 import { AuditLogEntry } from '../audit/audit-log.entity';
+import { LoginThrottleEntry } from '../auth/login-throttle.entity';
+import { RateLimitWindow } from '../auth/rate-limit-window.entity';
 import { Endpoint } from '../endpoints/endpoint.entity';
 import { Pool } from '../pools/pool.entity';
 import { RepositoryAnalysisEntity } from '../repositories/repository-analysis.entity';
@@ -20,4 +22,6 @@ export const ENTITIES = [
   User,
   ApiToken,
   AuditLogEntry,
+  LoginThrottleEntry,
+  RateLimitWindow,
 ];

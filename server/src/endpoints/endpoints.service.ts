@@ -6,6 +6,7 @@ import { Brackets, DataSource, In, IsNull, Repository } from 'typeorm';
 import { CredentialsService } from '../auth/credentials.service';
 import { ApiException } from '../common/errors/api.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { inTransaction } from '../database/transactions';
 import { Pool } from '../pools/pool.entity';
 import { PackageStateEntity } from '../states/package-state.entity';
 import { AssignedEndpointsDto } from './dto/assign-endpoints.dto';
@@ -160,7 +161,7 @@ export class EndpointsService {
    * Endpoints already in the pool are left untouched (no status event, their sockets stay).
    */
   async assignToPool(poolId: string, endpointIds: readonly string[]): Promise<AssignedEndpointsDto> {
-    const movedIds = await this.dataSource.transaction(async (manager) => {
+    const movedIds = await inTransaction(this.dataSource, async (manager) => {
       if (!(await manager.getRepository(Pool).existsBy({ id: poolId })))
         throw ApiException.notFound('Pool', poolId);
       const endpoints = manager.getRepository(Endpoint);

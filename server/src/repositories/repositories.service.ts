@@ -13,6 +13,7 @@ import { ApiException } from '../common/errors/api.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { inTransaction } from '../database/transactions';
 import { Endpoint } from '../endpoints/endpoint.entity';
 import { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
@@ -98,7 +99,8 @@ export class RepositoriesService {
     const cache = report.cached_packages?.map((pkg) => ({ name: pkg.name, version: pkg.version })) ?? null;
     const changed = endpoint.repositories_hash !== total;
     let newContents = 0;
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
+      newContents = 0;
       if (changed) {
         const keyed = repositories.map((repository) => ({ repository, key: contentKey(repository) }));
         const existing = await manager.find(RepositoryContent, {

@@ -14,6 +14,7 @@ import { actorOf, type Principal } from '../auth/principal';
 import { isUniqueViolation } from '../common/database-errors';
 import { ApiException } from '../common/errors/api.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { inTransaction, lockRow } from '../database/transactions';
 import { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { Endpoint } from '../endpoints/endpoint.entity';
 import { EndpointsService } from '../endpoints/endpoints.service';
@@ -113,7 +114,12 @@ export class SyncService {
     let operation: SyncOperation;
     let previousTargetId: string | null = null;
     try {
-      operation = await this.dataSource.transaction(async (manager) => {
+      operation = await inTransaction(this.dataSource, async (manager) => {
+        // Target changes of one pool run one after another: two of them locking the old and the new
+        // target rows in opposite orders deadlocked on PostgreSQL.
+        if (!(await lockRow(manager, Pool, poolId))) {
+          throw ApiException.conflict(`Pool ${poolId} was deleted meanwhile`, { pool_id: poolId });
+        }
         let latest = await manager.findOneOrFail(PackageStateEntity, {
           where: { id: endpoint.latest_state_id! },
         });

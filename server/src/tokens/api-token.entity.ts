@@ -1,6 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 import { timestampColumn } from '../database/column-types';
+import { Pool } from '../pools/pool.entity';
 
 export const API_TOKEN_ROLES = ['viewer', 'admin', 'ci'] as const;
 export type ApiTokenRole = (typeof API_TOKEN_ROLES)[number];
@@ -20,6 +29,17 @@ export class ApiToken {
   /** Whether the token may register endpoints (POST /api/endpoints), whatever its role. */
   @Column({ type: 'boolean', default: false })
   can_enroll!: boolean;
+
+  /**
+   * The pool endpoints registered with this token land in (enrolment tokens only). Null: into no pool,
+   * where they wait for an admin to assign them. Also null once that pool is deleted.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  enroll_pool_id!: string | null;
+
+  @ManyToOne(() => Pool, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'enroll_pool_id' })
+  enroll_pool?: Pool | null;
 
   @Index('UQ_api_tokens_token_hash', { unique: true })
   @Column({ type: 'varchar', length: 64 })

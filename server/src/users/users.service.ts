@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 
 import { CredentialsService } from '../auth/credentials.service';
-import { hashPassword } from '../auth/password';
-import { isUniqueViolation } from '../common/database-errors';
+import { PasswordHasher } from '../auth/password';
+import { isLastAdminViolation, isUniqueViolation } from '../common/database-errors';
 import { ApiException } from '../common/errors/api.exception';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
@@ -26,8 +26,8 @@ function toDto(user: User): UserDto {
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly dataSource: DataSource,
     private readonly credentials: CredentialsService,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async list(page: PaginationQueryDto): Promise<UserPageDto> {
@@ -40,7 +40,7 @@ export class UsersService {
   }
 
   async create(input: CreateUserDto): Promise<UserDto> {
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.hasher.hash(input.password);
     try {
       const user = await this.users.save(
         this.users.create({
@@ -61,43 +61,34 @@ export class UsersService {
   }
 
   async update(id: string, input: UpdateUserDto): Promise<UserDto> {
-    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-    // In one transaction so two admins demoting each other at once cannot leave nobody in charge.
-    const user = await this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(User);
-      const current = await repository.findOne({ where: { id } });
-      if (!current) throw ApiException.notFound('User', id);
-      const losesAdmin =
-        current.role === 'admin' &&
-        !current.disabled &&
-        ((input.role !== undefined && input.role !== 'admin') || input.disabled === true);
-      if (losesAdmin) await this.requireAnotherAdmin(repository, id);
-      const changes: Partial<User> = {};
-      if (passwordHash !== undefined) changes.password_hash = passwordHash;
-      if (input.role !== undefined) changes.role = input.role;
-      if (input.disabled !== undefined) changes.disabled = input.disabled;
-      if (Object.keys(changes).length > 0) await repository.update({ id }, changes);
-      return (await repository.findOne({ where: { id } }))!;
-    });
+    const passwordHash = input.password === undefined ? undefined : await this.hasher.hash(input.password);
+    const changes: Partial<User> = {};
+    if (passwordHash !== undefined) changes.password_hash = passwordHash;
+    if (input.role !== undefined) changes.role = input.role;
+    if (input.disabled !== undefined) changes.disabled = input.disabled;
+    // One statement: the database itself refuses to take away the last enabled admin (a trigger), so two
+    // admins demoting each other at the same moment cannot leave nobody in charge.
+    if (Object.keys(changes).length > 0) await this.keepingAnAdmin(this.users.update({ id }, changes));
+    const user = await this.users.findOne({ where: { id } });
+    if (!user) throw ApiException.notFound('User', id);
     this.credentials.forgetUser(id);
     return toDto(user);
   }
 
   async remove(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(User);
-      const current = await repository.findOne({ where: { id } });
-      if (!current) throw ApiException.notFound('User', id);
-      if (current.role === 'admin' && !current.disabled) await this.requireAnotherAdmin(repository, id);
-      await repository.delete({ id });
-    });
+    const result = await this.keepingAnAdmin(this.users.delete({ id }));
+    if (!result.affected) throw ApiException.notFound('User', id);
     this.credentials.forgetUser(id);
   }
 
-  private async requireAnotherAdmin(repository: Repository<User>, exceptId: string): Promise<void> {
-    const admins = await repository.find({ where: { role: 'admin', disabled: false }, select: { id: true } });
-    if (!admins.some((admin) => admin.id !== exceptId)) {
-      throw ApiException.conflict('The last enabled admin cannot be disabled, demoted or deleted', null);
+  private async keepingAnAdmin<T>(change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } catch (error) {
+      if (isLastAdminViolation(error)) {
+        throw ApiException.conflict('The last enabled admin cannot be disabled, demoted or deleted', null);
+      }
+      throw error;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 
+import { isConcurrencyAbort } from '../database-errors';
 import { ApiException } from './api.exception';
 import { ERROR_STATUS, ErrorCode } from './error-code';
 import { ErrorResponseDto } from './error-response.dto';
@@ -154,6 +155,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof SyntaxError && fastifyError.statusCode === 400) {
       return { code: ErrorCode.VALIDATION_ERROR, message: 'Malformed JSON body', details: null, headers };
+    }
+    if (isConcurrencyAbort(exception)) {
+      // A transaction PostgreSQL aborted for a concurrent one, outside inTransaction's retries: a race
+      // the client may simply repeat, never a 500.
+      return {
+        code: ErrorCode.CONFLICT,
+        message: 'A concurrent change got in the way; try again',
+        details: null,
+        headers,
+      };
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ request_id: request.id, err: exception, msg: 'database unavailable' });

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 
 import { PageDto } from '../../common/pagination.dto';
 import { MIN_PASSWORD_LENGTH } from '../../config/config';
@@ -9,6 +18,22 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const USERNAME_MESSAGE =
   'username must be 1-64 letters, digits, dots, dashes or underscores, not starting with . - _';
 export const MAX_PASSWORD_LENGTH = 1024;
+/**
+ * Names the audit log uses for actors that are not users (the server itself, auto_sync, and login
+ * attempts for unknown usernames): no user may take one, in any spelling.
+ */
+export const RESERVED_USERNAMES = ['system', 'auto_sync', 'anonymous'] as const;
+
+const IsNotReservedUsername = () =>
+  ValidateBy({
+    name: 'isNotReservedUsername',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value !== 'string' || !(RESERVED_USERNAMES as readonly string[]).includes(value.toLowerCase()),
+      defaultMessage: () =>
+        `username must not be one of ${RESERVED_USERNAMES.join(', ')} (the audit log's own actors)`,
+    },
+  });
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -39,9 +64,14 @@ export class UserPageDto extends PageDto<UserDto> {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'alice', pattern: USERNAME_PATTERN.source })
+  @ApiProperty({
+    example: 'alice',
+    pattern: USERNAME_PATTERN.source,
+    description: `Not ${RESERVED_USERNAMES.join(', ')} (in any case)`,
+  })
   @IsString()
   @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
+  @IsNotReservedUsername()
   username!: string;
 
   @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
