@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { assertSafeInputShape } from './common/request-shape';
+import { assertSafeInputShape, mayHoldControlCharacters } from './common/request-shape';
 import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, TrustProxy } from './config/config';
@@ -129,9 +129,11 @@ export async function createApp(
   app.useGlobalFilters(errors.filter);
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Bodies whose JSON text may hold a control character; the others skip the per-string text check.
+  const bodiesToCheck = new WeakSet<object>();
   fastify.addHook('preValidation', async (request) => {
     assertSafeInputShape(request.query, 'query');
-    assertSafeInputShape(request.body, 'body');
+    assertSafeInputShape(request.body, 'body', { checkText: bodiesToCheck.has(request) });
   });
   // Every reply, errors and the console's files included, carries helmet's headers and the request id.
   fastify.addHook('onSend', async (request, reply, payload) => {
@@ -161,6 +163,7 @@ export async function createApp(
     (request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return done(null, undefined);
+      if (mayHoldControlCharacters(text)) bodiesToCheck.add(request);
       parseJson(request, text, done);
     },
   );

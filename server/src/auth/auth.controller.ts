@@ -54,6 +54,7 @@ export class AuthController {
       id: principal.id,
       name: principal.name,
       can_enroll: principal.kind === 'api_token' ? principal.canEnroll : false,
+      enroll_pool_id: principal.kind === 'api_token' ? principal.enrollPoolId : null,
       pool_id: principal.kind === 'endpoint' ? principal.poolId : null,
     };
   }

@@ -160,7 +160,14 @@ export class CredentialsService implements OnModuleDestroy {
     if (!row) throw new AuthFailure('unknown');
     if (row.revoked_at !== null) throw new AuthFailure('revoked');
     return {
-      principal: { kind: 'api_token', role: row.role, id: row.id, name: row.name, canEnroll: row.can_enroll },
+      principal: {
+        kind: 'api_token',
+        role: row.role,
+        id: row.id,
+        name: row.name,
+        canEnroll: row.can_enroll,
+        enrollPoolId: row.can_enroll ? row.enroll_pool_id : null,
+      },
       expiresAt: row.expires_at ? row.expires_at.getTime() : null,
       cachedUntil: Date.now() + this.config.credentialCacheSeconds * 1000,
     };

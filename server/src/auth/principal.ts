@@ -5,7 +5,15 @@ export type Role = (typeof ROLES)[number];
 /** Who made a request, once its bearer token has been verified. */
 export type Principal =
   | { kind: 'user'; role: 'viewer' | 'admin'; id: string; name: string }
-  | { kind: 'api_token'; role: 'viewer' | 'admin' | 'ci'; id: string; name: string; canEnroll: boolean }
+  | {
+      kind: 'api_token';
+      role: 'viewer' | 'admin' | 'ci';
+      id: string;
+      name: string;
+      canEnroll: boolean;
+      /** The pool endpoints registered with this token land in; null: into no pool. */
+      enrollPoolId: string | null;
+    }
   | { kind: 'endpoint'; role: 'endpoint'; id: string; name: string; poolId: string | null };
 
 /** How the principal appears in the audit log: a username, `token:<name>` or `endpoint:<id>`. */

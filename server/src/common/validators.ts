@@ -9,7 +9,9 @@ import {
   REPOSITORY_NAME_MESSAGE,
   REPOSITORY_NAME_PATTERN,
 } from '@pacman-sync/shared';
-import { Matches, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsUUID, Matches, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 
 // The rules themselves live in @pacman-sync/shared; these decorators only attach them to DTO fields.
 
@@ -60,3 +62,34 @@ export function IsExclusionPatternList(options?: ValidationOptions): PropertyDec
  * validated (and refused) instead of skipped, so it never reaches a NOT NULL column as a 500.
  */
 export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
+
+const lowerCaseUuids = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value.toLowerCase()
+    : Array.isArray(value)
+      ? value.map((item) => (typeof item === 'string' ? item.toLowerCase() : item))
+      : value;
+
+/**
+ * A UUID (or, with `each`, an array of them), lower-cased: PostgreSQL's uuid type ignores case and SQLite's
+ * text does not, so without this an upper-case id found a row on one engine and not on the other.
+ */
+export function IsUuid(options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(Transform(lowerCaseUuids), IsUUID(undefined, options)) as PropertyDecorator;
+}
+
+/**
+ * Names shown in lists, menus and logs (pools, endpoints): not blank, on one line, without control
+ * characters, and without the bidirectional controls that make `evil\u202egnp.exe` display as
+ * `evilexe.png` (the "Trojan Source" trick). Descriptions and messages follow only the global text rule.
+ */
+export const NAME_PATTERN =
+  // eslint-disable-next-line no-control-regex
+  /^(?=[\s\S]*\S)[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/;
+export const IsName = (options?: ValidationOptions) =>
+  Matches(NAME_PATTERN, {
+    message:
+      '$property must not be blank and must be one line without control characters or ' +
+      'right-to-left overrides',
+    ...options,
+  });

@@ -8,6 +8,8 @@ import {
 } from '@nestjs/swagger';
 
 import { EndpointSelf, ENROLL, Roles } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ErrorCode } from '../common/errors/error-code';
 import { UuidParam } from '../common/uuid-param';
@@ -33,11 +35,19 @@ export class EndpointsController {
 
   @Post()
   @Roles('admin', ENROLL)
-  @ApiOperation({ summary: 'Register an endpoint; the answer carries its token, shown only once' })
+  @ApiOperation({
+    summary: 'Register an endpoint; the answer carries its token, shown only once',
+    description:
+      'With an enrolment token (not an admin one) the endpoint lands in the token’s pool (enroll_pool_id; ' +
+      'none: in no pool); naming another pool_id is 403 FORBIDDEN.',
+  })
   @ApiCreatedResponse({ type: RegisteredEndpointDto })
   @ApiErrors(ErrorCode.NOT_FOUND)
-  registerEndpoint(@Body() body: RegisterEndpointDto): Promise<RegisteredEndpointDto> {
-    return this.endpoints.register(body);
+  registerEndpoint(
+    @Body() body: RegisterEndpointDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RegisteredEndpointDto> {
+    return this.endpoints.register(body, principal);
   }
 
   @Get(':id')

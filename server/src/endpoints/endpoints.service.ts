@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, IsNull, Repository } from 'typeorm';
 
 import { CredentialsService } from '../auth/credentials.service';
+import type { Principal } from '../auth/principal';
 import { ApiException } from '../common/errors/api.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { inTransaction } from '../database/transactions';
@@ -119,14 +120,15 @@ export class EndpointsService {
     return this.toDto(await this.findOrFail(id));
   }
 
-  async register(input: RegisterEndpointDto): Promise<RegisteredEndpointDto> {
-    if (input.pool_id) await this.requirePool(input.pool_id);
+  async register(input: RegisterEndpointDto, principal: Principal): Promise<RegisteredEndpointDto> {
+    const poolId = this.enrolmentPool(input, principal);
+    if (poolId) await this.requirePool(poolId);
     const token = generateEndpointToken();
     const endpoint = await this.endpoints.save(
       this.endpoints.create({
         name: input.name,
         hostname: input.hostname,
-        pool_id: input.pool_id ?? null,
+        pool_id: poolId,
         report_interval: input.report_interval,
         token_hash: hashEndpointToken(token),
         sync_status: 'unknown',
@@ -218,6 +220,26 @@ export class EndpointsService {
     await this.states.delete({ endpoint_id: id, is_target: false, set_at: IsNull() });
     await this.endpoints.delete({ id });
     this.credentials.forgetEndpoint(id);
+  }
+
+  /**
+   * Where a registration lands. An admin picks any pool (or none). Anyone else came in through an
+   * enrolment token, which names the one pool its endpoints land in (or none): so the secret that sits in
+   * every client's config cannot put a machine into another pool.
+   */
+  private enrolmentPool(input: RegisterEndpointDto, principal: Principal): string | null {
+    if (principal.role === 'admin') return input.pool_id ?? null;
+    const bound = principal.kind === 'api_token' ? principal.enrollPoolId : null;
+    if (input.pool_id && input.pool_id !== bound) {
+      throw new ApiException(
+        ErrorCode.FORBIDDEN,
+        bound
+          ? `This enrolment token registers endpoints into pool ${bound} only`
+          : 'This enrolment token registers endpoints into no pool: an admin assigns them',
+        { pool_id: input.pool_id, enroll_pool_id: bound },
+      );
+    }
+    return bound;
   }
 
   private async requirePool(poolId: string): Promise<void> {

@@ -12,7 +12,8 @@ import { jsonColumn, timestampColumn } from '../database/column-types';
 
 /**
  * Policies are stored as JSON, so one written before a policy key existed lacks it: such a pool reads the
- * key's default (e.g. allow_endpoint_actions) without a migration rewriting every row.
+ * key's default (e.g. allow_endpoint_actions) without a migration rewriting every row. For
+ * allow_endpoint_set_latest that default is off, which is the safe reading of every older pool.
  */
 export const syncPolicyTransformer: ValueTransformer = {
   from: (stored: Partial<SyncPolicy> | null): SyncPolicy => ({ ...DEFAULT_SYNC_POLICY, ...stored }),

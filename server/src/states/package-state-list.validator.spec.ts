@@ -33,6 +33,7 @@ const hostilePackages: Array<Record<string, unknown>> = [
   { ...good, version: undefined },
   { ...good, repository: '-bad' },
   { ...good, repository: 'a'.repeat(129) },
+  { ...good, repository: 'options' },
   { ...good, repository: null },
   { ...good, installed_size: -1 },
   { ...good, installed_size: 1.5 },

@@ -3,17 +3,12 @@ import {
   PACKAGE_NAME_PATTERN,
   PACKAGE_VERSION_MESSAGE,
   PACKAGE_VERSION_PATTERN,
+  REPOSITORY_NAME_MESSAGE,
+  REPOSITORY_NAME_PATTERN,
 } from '@pacman-sync/shared';
 
 import { FieldError } from '../common/errors/api.exception';
-import {
-  DEPENDENCY_MAX_LENGTH,
-  INSTALL_REASONS,
-  MAX_DEPENDENCIES,
-  PACKAGE_REPOSITORY_MAX_LENGTH,
-  PACKAGE_REPOSITORY_MESSAGE,
-  PACKAGE_REPOSITORY_PATTERN,
-} from './dto/package-state.dto';
+import { DEPENDENCY_MAX_LENGTH, INSTALL_REASONS, MAX_DEPENDENCIES } from './dto/package-state.dto';
 
 const PACKAGE_FIELDS = new Set([
   'package_name',
@@ -60,18 +55,10 @@ function packageErrors(pkg: Record<string, unknown>, path: string, errors: Field
     stringErrors('package_name', pkg.package_name, PACKAGE_NAME_PATTERN, PACKAGE_NAME_MESSAGE),
   );
   fail('version', stringErrors('version', pkg.version, PACKAGE_VERSION_PATTERN, PACKAGE_VERSION_MESSAGE));
-  const repositoryMessages = stringErrors(
+  fail(
     'repository',
-    pkg.repository,
-    PACKAGE_REPOSITORY_PATTERN,
-    PACKAGE_REPOSITORY_MESSAGE,
+    stringErrors('repository', pkg.repository, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_MESSAGE),
   );
-  if (typeof pkg.repository !== 'string' || pkg.repository.length > PACKAGE_REPOSITORY_MAX_LENGTH) {
-    repositoryMessages.push(
-      `repository must be shorter than or equal to ${PACKAGE_REPOSITORY_MAX_LENGTH} characters`,
-    );
-  }
-  fail('repository', repositoryMessages);
   fail('installed_size', installedSizeErrors(pkg.installed_size));
   fail('dependencies', dependencyErrors(pkg.dependencies));
   if (!INSTALL_REASON_SET.has(pkg.install_reason)) {

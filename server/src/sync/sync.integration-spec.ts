@@ -193,9 +193,15 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
 
   it('lets an endpoint sync, set-latest or revert itself only while its pool allows it', async () => {
     const poolId = await pool('self-service');
-    expect(
-      (await t.http.get(`/api/pools/${poolId}`).expect(200)).body.sync_policy.allow_endpoint_actions,
-    ).toBe(true);
+    expect((await t.http.get(`/api/pools/${poolId}`).expect(200)).body.sync_policy).toMatchObject({
+      allow_endpoint_actions: true,
+      allow_endpoint_set_latest: false,
+    });
+    // Setting the target is a second, separate permission; this pool trusts its machines with it.
+    await t.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { allow_endpoint_set_latest: true } })
+      .expect(200);
     const source = await endpoint('self-source', poolId, reference);
     await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
     const registered = await t.registerEndpoint('self', { hostname: 'self', poolId });
@@ -230,9 +236,14 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     await t.as(ci).post(`/api/endpoints/${self}/set-latest`).expect(200);
     await t.http.post(`/api/endpoints/${self}/revert`).expect(201);
 
-    // A policy stored before the setting existed reads as the default, without a migration.
+    // A policy stored before the settings existed reads as their defaults, without a migration: the
+    // endpoint may act on itself again, but not set the pool's target.
     const pools = t.app.get(DataSource).getRepository(Pool);
-    const { allow_endpoint_actions: _absent, ...olderPolicy } = DEFAULT_SYNC_POLICY;
+    const {
+      allow_endpoint_actions: _absent,
+      allow_endpoint_set_latest: _absentToo,
+      ...olderPolicy
+    } = DEFAULT_SYNC_POLICY;
     await pools.update({ id: poolId }, { sync_policy: olderPolicy as SyncPolicy });
     const raw = await pools.query(
       testEngine() === 'postgres'
@@ -240,9 +251,20 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
         : 'SELECT sync_policy FROM pools WHERE id = ?',
       [poolId],
     );
-    expect(JSON.stringify(raw[0].sync_policy)).not.toContain('allow_endpoint_actions');
+    expect(JSON.stringify(raw[0].sync_policy)).not.toContain('allow_endpoint');
     const stored = (await t.http.get(`/api/pools/${poolId}`).expect(200)).body.sync_policy;
-    expect(stored).toMatchObject({ allow_endpoint_actions: true, conflict_resolution: 'manual' });
+    expect(stored).toMatchObject({
+      allow_endpoint_actions: true,
+      allow_endpoint_set_latest: false,
+      conflict_resolution: 'manual',
+    });
+    expect(
+      expectError(await own.post(`/api/endpoints/${self}/set-latest`), 403, 'FORBIDDEN').details,
+    ).toMatchObject({ setting: 'allow_endpoint_set_latest' });
+    await t.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { allow_endpoint_set_latest: true } })
+      .expect(200);
     expect((await own.post(`/api/endpoints/${self}/set-latest`).expect(200)).body.details.requested_by).toBe(
       `endpoint:${self}`,
     );

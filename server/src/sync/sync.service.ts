@@ -190,8 +190,9 @@ export class SyncService {
   }
 
   /**
-   * DESIGN.md §5: an endpoint acts on itself only "if the pool allows" (sync_policy.allow_endpoint_actions).
-   * The access declaration has already limited an endpoint token to its own endpoint.
+   * DESIGN.md §5: an endpoint acts on itself only "if the pool allows" (sync_policy.allow_endpoint_actions),
+   * and sets the pool's target only where sync_policy.allow_endpoint_set_latest also says so. The access
+   * declaration has already limited an endpoint token to its own endpoint.
    */
   private async assertEndpointMayAct(
     endpoint: Endpoint,
@@ -203,12 +204,18 @@ export class SyncService {
       where: { id: endpoint.pool_id },
       select: { id: true, sync_policy: true },
     });
-    if (pool && !pool.sync_policy.allow_endpoint_actions) {
+    if (!pool) return;
+    const setting = !pool.sync_policy.allow_endpoint_actions
+      ? 'allow_endpoint_actions'
+      : action === 'set-latest' && !pool.sync_policy.allow_endpoint_set_latest
+        ? 'allow_endpoint_set_latest'
+        : null;
+    if (setting) {
       throw new ApiException(
         ErrorCode.FORBIDDEN,
-        `Pool ${pool.id} does not let its endpoints ${action} themselves (sync_policy.allow_endpoint_actions ` +
+        `Pool ${pool.id} does not let its endpoints ${action} themselves (sync_policy.${setting} ` +
           'is false): ask an administrator, or use the console or a CI token',
-        { pool_id: pool.id, endpoint_id: endpoint.id, action },
+        { pool_id: pool.id, endpoint_id: endpoint.id, action, setting },
       );
     }
   }

@@ -40,10 +40,12 @@ export class TokensController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Create an API token (role viewer, ci or admin); the secret is in this answer only',
-    description: 'can_enroll: the token may also register endpoints, whatever its role.',
+    description:
+      'can_enroll: the token may also register endpoints, whatever its role, into enroll_pool_id only ' +
+      '(none: into no pool). Unknown enroll_pool_id: 404.',
   })
   @ApiCreatedResponse({ type: CreatedApiTokenDto })
-  @ApiErrors()
+  @ApiErrors(ErrorCode.NOT_FOUND)
   createToken(
     @Body() body: CreateApiTokenDto,
     @CurrentPrincipal() creator: Principal,

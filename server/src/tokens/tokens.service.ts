@@ -10,6 +10,7 @@ import { ApiException } from '../common/errors/api.exception';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { generateEndpointToken, hashEndpointToken } from '../endpoints/endpoint-token';
 import { Endpoint } from '../endpoints/endpoint.entity';
+import { Pool } from '../pools/pool.entity';
 import { generateApiToken, hashApiToken, TOKEN_PREFIX_LENGTH } from './api-token-secret';
 import { ApiToken } from './api-token.entity';
 import {
@@ -26,6 +27,7 @@ function toDto(token: ApiToken): ApiTokenDto {
     name: token.name,
     role: token.role,
     can_enroll: token.can_enroll,
+    enroll_pool_id: token.enroll_pool_id,
     token_prefix: token.token_prefix,
     expires_at: token.expires_at,
     revoked_at: token.revoked_at,
@@ -45,6 +47,7 @@ export class TokensService {
   constructor(
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     @InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>,
+    @InjectRepository(Pool) private readonly pools: Repository<Pool>,
     private readonly credentials: CredentialsService,
   ) {}
 
@@ -63,12 +66,26 @@ export class TokensService {
         { field: 'expires_at', messages: ['expires_at must be in the future'] },
       ]);
     }
+    const enrolls = input.can_enroll ?? false;
+    const enrollPoolId = input.enroll_pool_id ?? null;
+    if (enrollPoolId !== null && !enrolls) {
+      throw ApiException.validation('Invalid request: enroll_pool_id needs can_enroll: true', [
+        {
+          field: 'enroll_pool_id',
+          messages: ['enroll_pool_id is only for enrolment tokens (can_enroll: true)'],
+        },
+      ]);
+    }
+    if (enrollPoolId !== null && !(await this.pools.existsBy({ id: enrollPoolId }))) {
+      throw ApiException.notFound('Pool', enrollPoolId);
+    }
     const secret = generateApiToken();
     const token = await this.tokens.save(
       this.tokens.create({
         name: input.name,
         role: input.role,
-        can_enroll: input.can_enroll ?? false,
+        can_enroll: enrolls,
+        enroll_pool_id: enrollPoolId,
         token_hash: hashApiToken(secret),
         token_prefix: secret.slice(0, TOKEN_PREFIX_LENGTH),
         expires_at: input.expires_at ?? null,

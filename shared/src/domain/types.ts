@@ -52,6 +52,12 @@ export interface SyncPolicy {
    * to the console and CI.
    */
   allow_endpoint_actions: boolean;
+  /**
+   * Whether an endpoint may also make its own state the pool's target (set-latest), which changes what
+   * every other machine of the pool installs. Off by default: one machine's token must not steer the
+   * pool until an administrator trusts the pool's machines with it.
+   */
+  allow_endpoint_set_latest: boolean;
 }
 
 export const DEFAULT_SYNC_POLICY: Readonly<SyncPolicy> = Object.freeze({
@@ -61,6 +67,7 @@ export const DEFAULT_SYNC_POLICY: Readonly<SyncPolicy> = Object.freeze({
   remove_extra: false,
   conflict_resolution: 'manual',
   allow_endpoint_actions: true,
+  allow_endpoint_set_latest: false,
 });
 
 export interface PackagePool {

@@ -44,6 +44,14 @@ export class MeDto {
   @ApiProperty({ description: 'Only API tokens: whether it may register endpoints' })
   can_enroll!: boolean;
 
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Only enrolment tokens: the pool the endpoints they register land in (null: none)',
+  })
+  enroll_pool_id!: string | null;
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Only endpoints: its pool' })
   pool_id!: string | null;
 }

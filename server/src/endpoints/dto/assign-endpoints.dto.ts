@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray } from 'class-validator';
 
 import { EndpointDto } from './endpoint.dto';
+import { IsUuid } from '../../common/validators';
 
 export const MAX_ENDPOINTS_PER_ASSIGNMENT = 1000;
 
@@ -18,7 +19,7 @@ export class AssignEndpointsDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ENDPOINTS_PER_ASSIGNMENT)
   @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IsUuid({ each: true })
   endpoint_ids!: string[];
 }
 

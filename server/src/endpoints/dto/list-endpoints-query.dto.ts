@@ -1,8 +1,9 @@
 import { SYNC_STATUSES, type SyncStatus } from '@pacman-sync/shared';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { PaginationQueryDto } from '../../common/pagination.dto';
+import { IsUuid } from '../../common/validators';
 
 export const ENDPOINT_SORT_FIELDS = ['name', 'hostname', 'last_seen', 'sync_status', 'created_at'] as const;
 export type EndpointSortField = (typeof ENDPOINT_SORT_FIELDS)[number];
@@ -12,7 +13,7 @@ export type SortOrder = (typeof SORT_ORDERS)[number];
 export class ListEndpointsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   pool_id?: string;
 
   @ApiPropertyOptional({

@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-import { IsOmittable } from '../../common/validators';
+import { IsOmittable, IsUuid, IsName, NAME_PATTERN } from '../../common/validators';
 
 export const MIN_REPORT_INTERVAL = 10;
 export const MAX_REPORT_INTERVAL = 86400;
@@ -20,10 +10,11 @@ const HOSTNAME_PATTERN =
   /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:.]+$/;
 
 export class RegisterEndpointDto {
-  @ApiProperty({ maxLength: 255, example: 'lab-pc-07' })
+  @ApiProperty({ maxLength: 255, pattern: NAME_PATTERN.source, example: 'lab-pc-07' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @IsName()
   name!: string;
 
   @ApiProperty({ maxLength: 255, example: 'lab-pc-07.example.org' })
@@ -34,7 +25,7 @@ export class RegisterEndpointDto {
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   pool_id?: string | null;
 
   @ApiPropertyOptional({ minimum: MIN_REPORT_INTERVAL, maximum: MAX_REPORT_INTERVAL, default: 300 })

@@ -1,15 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
-import { IsOmittable } from '../../common/validators';
+import { IsOmittable, IsUuid, IsName, NAME_PATTERN } from '../../common/validators';
 import { MAX_REPORT_INTERVAL, MIN_REPORT_INTERVAL } from './register-endpoint.dto';
 
 export class UpdateEndpointDto {
-  @ApiPropertyOptional({ maxLength: 255 })
+  @ApiPropertyOptional({ maxLength: 255, pattern: NAME_PATTERN.source })
   @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @IsName()
   name?: string;
 
   @ApiPropertyOptional({
@@ -19,7 +20,7 @@ export class UpdateEndpointDto {
     description: 'Assigns the endpoint to a pool; null takes it out of its pool',
   })
   @ValidateIf((_object, value) => value !== null && value !== undefined)
-  @IsUUID()
+  @IsUuid()
   pool_id?: string | null;
 
   @ApiPropertyOptional({ minimum: MIN_REPORT_INTERVAL, maximum: MAX_REPORT_INTERVAL })

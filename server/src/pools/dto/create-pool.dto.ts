@@ -4,11 +4,14 @@ import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested }
 
 import { SyncPolicyInputDto } from './sync-policy.dto';
 
+import { IsName, NAME_PATTERN } from '../../common/validators';
+
 export class CreatePoolDto {
-  @ApiProperty({ maxLength: 255, example: 'lab workstations' })
+  @ApiProperty({ maxLength: 255, pattern: NAME_PATTERN.source, example: 'lab workstations' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @IsName()
   name!: string;
 
   @ApiPropertyOptional({ type: String, maxLength: 10000, nullable: true })

@@ -33,6 +33,14 @@ export class SyncPolicyDto {
       'false leaves those to admins and CI (403 FORBIDDEN for the endpoint)',
   })
   allow_endpoint_actions!: boolean;
+
+  @ApiProperty({
+    description:
+      'Whether an endpoint may also make its own state the pool target (set-latest) with its own token ' +
+      '(default false: that changes what every machine of the pool installs, so admins and CI do it); ' +
+      'needs allow_endpoint_actions too',
+  })
+  allow_endpoint_set_latest!: boolean;
 }
 
 /** Policy fields in a request; omitted ones keep their current (or default) value. */
@@ -68,4 +76,9 @@ export class SyncPolicyInputDto {
   @IsOptional()
   @IsBoolean()
   allow_endpoint_actions?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  allow_endpoint_set_latest?: boolean;
 }

@@ -2,16 +2,17 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
-import { IsOmittable } from '../../common/validators';
+import { IsOmittable, IsName, NAME_PATTERN } from '../../common/validators';
 
 import { SyncPolicyInputDto } from './sync-policy.dto';
 
 export class UpdatePoolDto {
-  @ApiPropertyOptional({ maxLength: 255 })
+  @ApiPropertyOptional({ maxLength: 255, pattern: NAME_PATTERN.source })
   @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @IsName()
   name?: string;
 
   @ApiPropertyOptional({ type: String, maxLength: 10000, nullable: true })

@@ -1,18 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
 
 import { PageDto, PaginationQueryDto } from '../../common/pagination.dto';
+import { IsUuid } from '../../common/validators';
 
 export class AnalyzeRequestDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   pool_id!: string;
 }
 
 export class ListAnalysesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   pool_id?: string;
 }
 

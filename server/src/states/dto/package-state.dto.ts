@@ -1,15 +1,12 @@
-import { type InstallReason } from '@pacman-sync/shared';
+import { type InstallReason, REPOSITORY_NAME_PATTERN } from '@pacman-sync/shared';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { IsPackageName, IsPackageVersion } from '../../common/validators';
+import { IsPackageName, IsPackageVersion, IsRepositoryName } from '../../common/validators';
 
 // Shared with the single-pass validator of report package lists (package-state-list.validator.ts), which
 // must enforce exactly what these decorators declare.
 export const INSTALL_REASONS: InstallReason[] = ['explicit', 'dependency'];
-export const PACKAGE_REPOSITORY_MAX_LENGTH = 128;
-export const PACKAGE_REPOSITORY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-export const PACKAGE_REPOSITORY_MESSAGE = 'repository must be a repository name or "local"';
 export const MAX_DEPENDENCIES = 2000;
 export const DEPENDENCY_MAX_LENGTH = 512;
 
@@ -25,10 +22,13 @@ export class PackageStateDto {
   @IsPackageVersion()
   version!: string;
 
-  @ApiProperty({ example: 'core', description: 'Sync repository, or `local` for foreign packages' })
+  @ApiProperty({
+    example: 'core',
+    pattern: REPOSITORY_NAME_PATTERN.source,
+    description: 'Sync repository (the rule repository reports follow), or `local` for foreign packages',
+  })
   @IsString()
-  @MaxLength(PACKAGE_REPOSITORY_MAX_LENGTH)
-  @Matches(PACKAGE_REPOSITORY_PATTERN, { message: PACKAGE_REPOSITORY_MESSAGE })
+  @IsRepositoryName()
   repository!: string;
 
   @ApiProperty({ minimum: 0, description: 'Bytes' })

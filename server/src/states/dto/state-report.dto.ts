@@ -8,7 +8,11 @@ import { IsArchitecture, IsContentHash } from '../../common/validators';
 import { packageStateListErrors } from '../package-state-list.validator';
 import { PackageStateDto } from './package-state.dto';
 
-export const MAX_PACKAGES_PER_STATE = 50000;
+/**
+ * Arch desktops have 500–3,000 packages and big workstations rarely 6,000: 20,000 leaves room for any
+ * real machine, while a report's parsing and checks stay short enough not to stall the server for others.
+ */
+export const MAX_PACKAGES_PER_STATE = 20_000;
 
 const isFullReport = (report: StateReportDto) =>
   report.content_hash === undefined ||

@@ -5,9 +5,10 @@ import {
   type OperationType,
 } from '@pacman-sync/shared';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 
 import { PageDto, PaginationQueryDto } from '../../common/pagination.dto';
+import { IsUuid } from '../../common/validators';
 
 export class OperationDto {
   @ApiProperty({ format: 'uuid' })
@@ -78,12 +79,12 @@ export class OperationPageDto extends PageDto<OperationDto> {
 export class ListOperationsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   endpoint_id?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   pool_id?: string;
 
   @ApiPropertyOptional({ enum: OPERATION_STATUSES, enumName: 'OperationStatus' })

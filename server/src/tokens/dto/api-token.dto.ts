@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 import { PageDto } from '../../common/pagination.dto';
+import { IsUuid } from '../../common/validators';
 import { API_TOKEN_ROLES, type ApiTokenRole } from '../api-token.entity';
 
 const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._@:/-]{0,99}$/;
@@ -19,6 +20,17 @@ export class ApiTokenDto {
 
   @ApiProperty({ description: 'May register endpoints (POST /api/endpoints)' })
   can_enroll!: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'Enrolment tokens: the pool every endpoint registered with it lands in; null: into no pool, to wait ' +
+      'for an admin. Such endpoints report their own state; they set the pool target only where the ' +
+      'pool allows it (sync_policy.allow_endpoint_set_latest)',
+  })
+  enroll_pool_id!: string | null;
 
   @ApiProperty({ example: 'psk_AbC123xy', description: 'The start of the secret, to tell tokens apart' })
   token_prefix!: string;
@@ -61,10 +73,27 @@ export class CreateApiTokenDto {
   @IsIn(API_TOKEN_ROLES)
   role!: ApiTokenRole;
 
-  @ApiPropertyOptional({ default: false, description: 'Allow registering endpoints with this token' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Allow registering endpoints with this token (into enroll_pool_id only), whatever its role. Put it ' +
+      "in the clients' [server] api_key to let machines register themselves",
+  })
   @IsOptional()
   @IsBoolean()
   can_enroll?: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'With can_enroll: the pool its endpoints land in (omitted or null: into no pool, where they wait ' +
+      'for an admin); without can_enroll it is refused',
+  })
+  @IsOptional()
+  @IsUuid()
+  enroll_pool_id?: string | null;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the token stops working; none: never' })
   @IsOptional()
