@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,11 +12,14 @@ import type { Logger } from 'pino';
 
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { trustProxyFunction } from './common/client-address';
+import { ErrorCode } from './common/errors/error-code';
 import { assertSafeInputShape, mayHoldControlCharacters } from './common/request-shape';
-import { securityHeaders } from './common/security-headers';
+import { writeRawError } from './common/raw-error-response';
+import { serverSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
-import { AppConfig, TrustProxy } from './config/config';
-import { createRootLogger, PinoNestLogger } from './logging/logger';
+import { AppConfig } from './config/config';
+import { createRootLogger, PinoNestLogger, withSafeErrors } from './logging/logger';
 import { buildOpenApiDocument } from './openapi/openapi';
 
 /**
@@ -23,34 +27,6 @@ import { buildOpenApiDocument } from './openapi/openapi';
  * 1.5 MiB and a 2,000-package state with dependencies about 1 MiB; 16 MiB leaves ample headroom.
  */
 export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
-
-/**
- * Helmet's defaults with what Swagger UI (/api/docs) and the console need: their scripts are files from
- * this origin, their styles partly inline, and Swagger UI shows data: images. No third-party origin.
- */
-const CONTENT_SECURITY_POLICY = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'", 'data:'],
-  objectSrc: ["'none'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  // Many fleets serve the console over plain HTTP on a LAN; upgrading its requests to HTTPS would break it.
-  upgradeInsecureRequests: null,
-};
-
-const SECURITY_HEADERS = securityHeaders({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
-
-function fastifyTrustProxy(
-  trust: TrustProxy,
-): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof trust === 'number') return (_address, hop) => hop < trust; // the nearest N hops, as proxy-addr counts
-  return typeof trust === 'boolean' ? trust : [...trust];
-}
 
 /**
  * One log line per request, written when it completes, instead of Fastify's two (incoming + completed):
@@ -88,7 +64,8 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const logger = options.logger ?? createRootLogger(config.logLevel);
+  const logger = withSafeErrors(options.logger ?? createRootLogger(config.logLevel));
+  const securityHeaders = serverSecurityHeaders(config);
   // Filled in once the app exists; Fastify calls frameworkErrors only for requests, which come later.
   const errors: { filter?: AllExceptionsFilter } = {};
   const adapter = new FastifyAdapter({
@@ -99,7 +76,19 @@ export async function createApp(
     // rather than refused with Fastify's own 503 body, which is not the API's error shape.
     return503OnClosing: false,
     // Who may set X-Forwarded-For (TRUST_PROXY); request.ip is what rate limits and the audit log see.
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy: config.trustProxy === false ? false : trustProxyFunction(config.trustProxy),
+    // Malformed HTTP (a bad Content-Length, a broken request line) never becomes a request: Node's parser
+    // refuses it. It too gets the one error shape and the security headers, not Fastify's own body.
+    clientErrorHandler: (error: Error & { code?: string }, socket: Duplex) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, message] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request headers too large']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request timed out']
+            : [400, 'Malformed HTTP request'];
+      writeRawError(socket, status, ErrorCode.VALIDATION_ERROR, message, securityHeaders);
+    },
     // Errors Fastify raises before routing (a malformed percent-encoding in the URL) get the one error shape.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const { status, body, headers } = errors.filter!.toResponse(error, request);
@@ -137,7 +126,7 @@ export async function createApp(
   });
   // Every reply, errors and the console's files included, carries helmet's headers and the request id.
   fastify.addHook('onSend', async (request, reply, payload) => {
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(securityHeaders);
     reply.header('x-request-id', request.id);
     return payload;
   });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { Writable } from 'node:stream';
@@ -651,14 +652,29 @@ describe(`attack 12: the smaller items on ${testEngine()}`, () => {
     });
   }
 
-  it('keeps the data directory 0700 and the SQLite file 0600', async () => {
-    expect(fs.statSync(t.config.dataDir).mode & 0o777).toBe(0o700);
-    if (testEngine() === 'sqlite') {
-      const file = path.join(t.config.dataDir, SQLITE_FILE_NAME);
-      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-      for (const suffix of ['-wal', '-shm']) {
-        if (fs.existsSync(file + suffix)) expect(fs.statSync(file + suffix).mode & 0o777).toBe(0o600);
+  it('creates the data directory 0700 and keeps the SQLite file 0600, even in a directory made before', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'pacman-sync-modes-'));
+    try {
+      const fresh = path.join(parent, 'fresh', 'data');
+      const existing = path.join(parent, 'existing');
+      fs.mkdirSync(existing, { mode: 0o755 });
+      for (const dataDir of [fresh, existing]) {
+        const app = await startTestApp({ DATA_DIR: dataDir });
+        try {
+          if (dataDir === fresh) expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+          const files = fs.readdirSync(dataDir).map((name) => path.join(dataDir, name));
+          if (testEngine() === 'sqlite') {
+            expect(files).toEqual(expect.arrayContaining([path.join(dataDir, SQLITE_FILE_NAME)]));
+          }
+          for (const file of files) {
+            expect({ file, mode: fs.statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+          }
+        } finally {
+          await app.close();
+        }
       }
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
     }
   });
 

@@ -248,7 +248,12 @@ describe(`hostile input on ${testEngine()}`, () => {
     fleet = await seedFleet(t, 'hostile');
     operations = listApiOperations(t);
     dataSource = t.app.get(DataSource);
-    tables = dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort();
+    // The rate limiter's shared counters count requests, refused ones too: that is their job, not a change
+    // a hostile request made to the fleet's data.
+    tables = dataSource.entityMetadatas
+      .map((metadata) => metadata.tableName)
+      .filter((table) => table !== 'rate_limit_windows')
+      .sort();
   }, 60_000);
 
   afterAll(async () => {
@@ -707,14 +712,17 @@ describe(`health under load on ${testEngine()}`, () => {
     const probes = Array.from({ length: 5 }, () => t.app.inject({ method: 'GET', url: '/api/health' }));
     const answers = await Promise.all(probes);
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200, 200]);
-    expect(new Set((await Promise.all(lists)).map((answer) => answer.statusCode))).toEqual(new Set([200]));
+    // The lists themselves may wait longer than a connection is waited for: 503 with Retry-After, by design.
+    const statuses = new Set((await Promise.all(lists)).map((answer) => answer.statusCode));
+    expect([...statuses].filter((status) => status !== 200 && status !== 503)).toEqual([]);
   });
 
   if (testEngine() === 'postgres') {
     it('answers 200 from its own connection while every pooled connection is busy', async () => {
       const dataSource = t.app.get(DataSource);
-      // More slow statements than the pool has connections: everything else queues behind them.
-      const busy = Array.from({ length: 25 }, () => dataSource.query('SELECT pg_sleep(3)'));
+      // As many slow statements as the pool has connections: everything else queues behind them.
+      const poolSize = (dataSource.options as { extra: { max: number } }).extra.max;
+      const busy = Array.from({ length: poolSize }, () => dataSource.query('SELECT pg_sleep(3)'));
       const answer = await t.app.inject({ method: 'GET', url: '/api/health' });
       expect({ status: answer.statusCode, body: JSON.parse(answer.body) }).toMatchObject({
         status: 200,

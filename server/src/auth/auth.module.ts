@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -17,14 +18,12 @@ import { AuthenticationGuard } from './authentication.guard';
 import { AuthorizationGuard } from './authorization.guard';
 import { CredentialsService } from './credentials.service';
 import { BearerEventsAuthenticator } from './events-authenticator';
-import { FixedWindowThrottlerStorage } from './fixed-window-throttler-storage';
+import { FixedWindowThrottlerStorage, SharedRateLimitCounters } from './fixed-window-throttler-storage';
 import { JWT_ALGORITHM } from './jwt.strategy';
 import { JWT_SECRET, loadOrCreateJwtSecret } from './jwt-secret';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password';
-import { RateLimitGuard } from './rate-limit.guard';
-
-const RATE_WINDOW_MS = 60_000;
+import { RATE_LIMIT_THROTTLER, RATE_WINDOW_MS, RateLimitGuard } from './rate-limit.guard';
 
 /**
  * Who may call what. Three global guards, in this order: AuthenticationGuard (who is it; never refuses),
@@ -38,10 +37,13 @@ const RATE_WINDOW_MS = 60_000;
     // The key is passed per call by CredentialsService (it comes from JWT_SECRET, resolved once per app).
     JwtModule.register({ signOptions: { algorithm: JWT_ALGORITHM } }),
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        throttlers: [{ name: 'default', ttl: RATE_WINDOW_MS, limit: config.apiRateLimit }],
-        storage: new FixedWindowThrottlerStorage(),
+      inject: [APP_CONFIG, DataSource],
+      useFactory: (config: AppConfig, dataSource: DataSource) => ({
+        throttlers: [{ name: RATE_LIMIT_THROTTLER, ttl: RATE_WINDOW_MS, limit: config.apiRateLimit }],
+        // Instances on one PostgreSQL share their counters; a single SQLite instance has no one to share with.
+        storage: new FixedWindowThrottlerStorage(
+          config.databaseType === 'postgresql' ? new SharedRateLimitCounters(dataSource) : null,
+        ),
       }),
     }),
   ],

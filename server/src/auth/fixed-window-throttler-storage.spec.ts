@@ -1,4 +1,4 @@
-import { FixedWindowThrottlerStorage } from './fixed-window-throttler-storage';
+import { FixedWindowThrottlerStorage, SharedRateLimitCounters } from './fixed-window-throttler-storage';
 
 describe('FixedWindowThrottlerStorage', () => {
   let storage: FixedWindowThrottlerStorage;
@@ -10,7 +10,10 @@ describe('FixedWindowThrottlerStorage', () => {
     storage = new FixedWindowThrottlerStorage();
   });
 
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await storage.onModuleDestroy();
+  });
 
   it('allows `limit` hits in a window and blocks the next for the block duration', async () => {
     for (let hit = 1; hit <= 3; hit++) {
@@ -45,5 +48,74 @@ describe('FixedWindowThrottlerStorage', () => {
       isBlocked: false,
       timeToBlockExpire: 0,
     });
+  });
+
+  it('merges its hits with the other instances’ and joins the shared window', async () => {
+    // The shared table's behaviour, in memory: two instances write to one row per client.
+    const rows = new Map<string, { startedAt: number; hits: number }>();
+    const table = {
+      add: async (entries: Array<{ key: string; startedAt: number; ttl: number; hits: number }>) => {
+        for (const entry of entries) {
+          const row = rows.get(entry.key);
+          rows.set(
+            entry.key,
+            !row || row.startedAt <= entry.startedAt - entry.ttl
+              ? { startedAt: entry.startedAt, hits: entry.hits }
+              : { startedAt: row.startedAt, hits: row.hits + entry.hits },
+          );
+        }
+        return new Map(entries.map((entry) => [entry.key, rows.get(entry.key)!]));
+      },
+      forgetBefore: async () => undefined,
+    } as unknown as SharedRateLimitCounters;
+    const first = new FixedWindowThrottlerStorage(table);
+    const second = new FixedWindowThrottlerStorage(table);
+    try {
+      for (let hit = 0; hit < 3; hit++) await first.increment('k', 60_000, 5, 60_000);
+      now += 30_000;
+      for (let hit = 0; hit < 2; hit++) await second.increment('k', 60_000, 5, 60_000);
+      await first.merge();
+      await second.merge();
+      // The second instance now knows of all five hits and of the window the first one started.
+      expect(await second.increment('k', 60_000, 5, 60_000)).toEqual({
+        totalHits: 6,
+        timeToExpire: 30,
+        isBlocked: true,
+        timeToBlockExpire: 60,
+      });
+      // The first learns of the others' hits when it merges its next ones, within a second of them.
+      expect((await first.increment('k', 60_000, 5, 60_000)).isBlocked).toBe(false);
+      await first.merge();
+      expect((await first.increment('k', 60_000, 5, 60_000)).isBlocked).toBe(true);
+    } finally {
+      await first.onModuleDestroy();
+      await second.onModuleDestroy();
+    }
+  });
+
+  it('keeps the hits it could not merge and merges them later', async () => {
+    let fail = true;
+    const added: number[] = [];
+    const table = {
+      add: async (entries: Array<{ key: string; startedAt: number; hits: number }>) => {
+        if (fail) throw new Error('database away');
+        added.push(...entries.map((entry) => entry.hits));
+        return new Map(entries.map((entry) => [entry.key, { startedAt: entry.startedAt, hits: entry.hits }]));
+      },
+      forgetBefore: async () => undefined,
+    } as unknown as SharedRateLimitCounters;
+    const instance = new FixedWindowThrottlerStorage(table);
+    try {
+      await instance.increment('k', 60_000, 10, 60_000);
+      await instance.increment('k', 60_000, 10, 60_000);
+      await instance.merge();
+      expect((await instance.increment('k', 60_000, 10, 60_000)).totalHits).toBe(3);
+      fail = false;
+      await instance.merge();
+      expect(added).toEqual([3]);
+      expect((await instance.increment('k', 60_000, 10, 60_000)).totalHits).toBe(4);
+    } finally {
+      await instance.onModuleDestroy();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { preparePrivateDataDir } from '../common/private-data-dir';
 import type { AppConfig } from '../config/config';
 
 export const JWT_SECRET_FILE = 'jwt-secret';
@@ -23,7 +24,7 @@ export interface JwtSecretSource {
 export function loadOrCreateJwtSecret(config: Pick<AppConfig, 'jwtSecretKey' | 'dataDir'>): JwtSecretSource {
   if (config.jwtSecretKey !== null) return { secret: config.jwtSecretKey, origin: 'environment', file: null };
   const file = path.join(config.dataDir, JWT_SECRET_FILE);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  preparePrivateDataDir(config.dataDir);
   try {
     // `wx`: never overwrite a key another instance (or an earlier start) wrote.
     const secret = randomBytes(48).toString('base64url');

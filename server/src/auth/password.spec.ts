@@ -67,6 +67,18 @@ describe('PasswordHasher under load', () => {
     }
   });
 
+  it('counts an unknown user’s check against the bound while its first dummy hash is made', async () => {
+    const bounded = hasher(1, 0);
+    try {
+      const burning = bounded.tryReserve()!.burn('whatever');
+      expect(bounded.tryReserve()).toBeNull();
+      await burning;
+      expect(bounded.tryReserve()).not.toBeNull();
+    } finally {
+      await bounded.onModuleDestroy();
+    }
+  });
+
   it('leaves libuv’s thread pool to file reads while hashes queue', async () => {
     const busy = hasher(1, 50);
     try {

@@ -169,9 +169,12 @@ export class PasswordHasher implements OnModuleDestroy {
         return this.compare(password, stored);
       },
       burn: async (password) => {
-        take();
+        // The ticket holds its place until the check is queued, or a flood could slip past the bound
+        // while the first dummy hash is made.
         this.dummyHash ??= this.hash(randomBytes(16).toString('hex'));
-        await this.compare(password, await this.dummyHash);
+        const dummy = await this.dummyHash;
+        take();
+        await this.compare(password, dummy);
       },
       release: () => {
         if (!used) take();

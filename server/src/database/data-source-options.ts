@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DataSourceOptions } from 'typeorm';
 
+import { preparePrivateDataDir, preparePrivateFile } from '../common/private-data-dir';
 import { AppConfig } from '../config/config';
 import { selectColumnTypes } from './column-types';
 import { ENTITIES } from './entities';
@@ -35,11 +35,13 @@ export function buildDataSourceOptions(
     };
   }
   selectColumnTypes('better-sqlite3');
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  preparePrivateDataDir(config.dataDir);
+  const database = path.join(config.dataDir, SQLITE_FILE_NAME);
+  preparePrivateFile(database);
   return {
     ...common,
     type: 'better-sqlite3',
-    database: path.join(config.dataDir, SQLITE_FILE_NAME),
+    database,
     enableWAL: true,
     // In WAL mode NORMAL fsyncs at checkpoints, not at every commit: a commit then costs ~16 µs instead of
     // ~460 µs here, and it blocks the event loop for that time. A crash of the process loses nothing and

@@ -43,6 +43,12 @@ export abstract class EventsAuthenticator {
   abstract canSee(principal: EventsPrincipal, event: ServerEvent): boolean;
 
   /**
+   * Counts the upgrade against its client's request budget (the principal's, else the address's) before
+   * anything else answers it; a number is the seconds to wait: the upgrade is refused with 429.
+   */
+  abstract admitUpgrade(request: IncomingMessage, principal: EventsPrincipal | null): Promise<number | null>;
+
+  /**
    * Credentials revoked or changed, on any instance; emitted only once this authenticator's own caches have
    * forgotten them, so a re-check reads the new truth.
    */
@@ -83,6 +89,10 @@ export class OpenEventsAuthenticator extends EventsAuthenticator {
 
   canSee(principal: EventsPrincipal, event: ServerEvent): boolean {
     return roleCanSee(principal, event);
+  }
+
+  async admitUpgrade(): Promise<null> {
+    return null;
   }
 }
 

@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import {
@@ -13,6 +13,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 
+import { ErrorCode } from '../common/errors/error-code';
+import { writeRawError } from '../common/raw-error-response';
+import { serverSecurityHeaders } from '../common/security-headers';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import {
@@ -74,6 +77,8 @@ export interface EventsGatewayStats {
 export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventsGateway');
   private readonly connections = new Map<WebSocket, Connection>();
+  /** Open connections per credential (`kind:id`), against eventsMaxConnectionsPerCredential. */
+  private readonly perCredential = new Map<string, number>();
   /** Per upgrade being authenticated: the credential notices that arrived meanwhile. */
   private readonly pendingUpgrades = new Set<CredentialRef[]>();
   private readonly wss = new WebSocketServer({
@@ -177,7 +182,7 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     socket.on('error', onEarlyError);
     this.upgrade(request, socket, head, onEarlyError).catch((error: unknown) => {
       this.logger.error({ msg: 'events upgrade failed', err: error });
-      rejectUpgrade(socket, 500, 'INTERNAL_ERROR', 'Internal server error');
+      this.reject(socket, 500, ErrorCode.INTERNAL_ERROR, 'Internal server error');
     });
   };
 
@@ -189,32 +194,65 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
   ): Promise<void> {
     if (upgradePath(request) !== EVENTS_PATH) {
       this.counters.rejected++;
-      rejectUpgrade(
+      this.reject(
         socket,
         404,
-        'NOT_FOUND',
+        ErrorCode.NOT_FOUND,
         'No WebSocket endpoint at this path; events are at /api/events',
       );
       return;
     }
     if (this.shuttingDown) {
       this.counters.rejected++;
-      rejectUpgrade(socket, 503, 'UNAVAILABLE', 'The server is shutting down');
+      this.reject(socket, 503, ErrorCode.UNAVAILABLE, 'The server is shutting down');
       return;
     }
     const token = extractEventsToken(request);
     const principal = await this.authenticateUpgrade(token);
+    // Counted before any refusal, as REST requests are, so guessing tokens over upgrades is limited too.
+    const retryAfter = await this.authenticator.admitUpgrade(request, principal);
+    if (retryAfter !== null) {
+      this.counters.rejected++;
+      this.reject(socket, 429, ErrorCode.RATE_LIMITED, 'Too many requests: slow down and retry later', {
+        'retry-after': String(retryAfter),
+      });
+      return;
+    }
     if (principal === null) {
       this.counters.rejected++;
-      rejectUpgrade(socket, 401, 'UNAUTHENTICATED', 'A valid bearer token is required for /api/events');
+      this.reject(socket, 401, ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required for /api/events');
       return;
     }
     if (this.shuttingDown) {
-      rejectUpgrade(socket, 503, 'UNAVAILABLE', 'The server is shutting down');
+      this.reject(socket, 503, ErrorCode.UNAVAILABLE, 'The server is shutting down');
+      return;
+    }
+    // Nothing awaits from here to accept(): the count cannot change in between.
+    const holder = holderOf(principal);
+    if (holder && (this.perCredential.get(holder) ?? 0) >= this.config.eventsMaxConnectionsPerCredential) {
+      this.counters.rejected++;
+      this.reject(
+        socket,
+        429,
+        ErrorCode.RATE_LIMITED,
+        `This credential already holds ${this.config.eventsMaxConnectionsPerCredential} event connections: ` +
+          'close one first',
+        { 'retry-after': '5' },
+      );
       return;
     }
     socket.off('error', onEarlyError);
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal, token));
+  }
+
+  private reject(
+    socket: Duplex,
+    status: number,
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
+    writeRawError(socket, status, code, message, { ...serverSecurityHeaders(this.config), ...headers });
   }
 
   /**
@@ -240,6 +278,8 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
   private accept(ws: WebSocket, principal: EventsPrincipal, token: string | null): void {
     const connection: Connection = { principal, token, alive: true };
     this.connections.set(ws, connection);
+    const holder = holderOf(principal);
+    if (holder) this.perCredential.set(holder, (this.perCredential.get(holder) ?? 0) + 1);
     this.counters.accepted++;
     ws.on('pong', () => {
       connection.alive = true;
@@ -249,6 +289,10 @@ export class EventsGateway implements OnApplicationBootstrap, BeforeApplicationS
     ws.on('close', () => {
       clearTimeout(expiry.timer);
       this.connections.delete(ws);
+      if (!holder) return;
+      const left = (this.perCredential.get(holder) ?? 1) - 1;
+      if (left > 0) this.perCredential.set(holder, left);
+      else this.perCredential.delete(holder);
     });
   }
 
@@ -341,6 +385,10 @@ function sameAccess(opened: EventsPrincipal, now: EventsPrincipal): boolean {
   );
 }
 
+function holderOf(principal: EventsPrincipal): string | null {
+  return principal.credential ? `${principal.credential.kind}:${principal.credential.id}` : null;
+}
+
 function upgradePath(request: IncomingMessage): string | null {
   try {
     return new URL(request.url ?? '', 'http://localhost').pathname;
@@ -357,21 +405,4 @@ function selectSubprotocol(protocols: Set<string>): string | false {
   if (protocols.has(EVENTS_SUBPROTOCOL)) return EVENTS_SUBPROTOCOL;
   for (const protocol of protocols) if (protocol.startsWith('bearer.')) return protocol;
   return false;
-}
-
-/** A plain HTTP answer on a socket that asked to upgrade, in the API's one error shape. */
-function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({
-    error: { code, message, details: null, timestamp: new Date().toISOString() },
-  });
-  socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      '\r\n' +
-      body,
-  );
 }

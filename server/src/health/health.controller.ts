@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 
 import { Public } from '../auth/access.decorator';
@@ -13,6 +14,9 @@ export class HealthController {
 
   @Get()
   @Public()
+  // Probes come often and from few addresses (load balancers, monitors): they must never be turned away,
+  // nor use up the budget of the address they share with real clients.
+  @SkipThrottle()
   @ApiOperation({
     summary: 'Liveness and database readiness; no authentication',
     description:

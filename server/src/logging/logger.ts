@@ -8,6 +8,27 @@ export function createRootLogger(level: LogLevel, destination?: pino.Destination
   return pino({ level, base: { service: 'pacman-sync-server' } }, destination);
 }
 
+/**
+ * pino's error serializer without the values a failed statement was given: TypeORM's QueryFailedError
+ * carries them as `parameters`, and they are password hashes, token hashes and whatever a client sent.
+ * The statement itself (placeholders only) stays, so the log still says what failed.
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  if (typeof serialized !== 'object' || serialized === null) return serialized;
+  const stripped = { ...(serialized as Record<string, unknown>) };
+  delete stripped.parameters;
+  if (typeof stripped.driverError === 'object' && stripped.driverError !== null) {
+    stripped.driverError = serializeError(stripped.driverError);
+  }
+  return stripped;
+}
+
+/** The app's logger (whatever it was given): errors are logged through {@link serializeError}. */
+export function withSafeErrors(logger: Logger): Logger {
+  return logger.child({}, { serializers: { err: serializeError } });
+}
+
 /** Nest's LoggerService over the same pino instance, so there is one structured JSON stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
