@@ -6,11 +6,13 @@ import * as path from 'node:path';
 
 import { Writable } from 'node:stream';
 
+import { getStorageToken } from '@nestjs/throttler';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
 
 import { createApp } from '../src/app';
+import { FixedWindowThrottlerStorage } from '../src/auth/fixed-window-throttler-storage';
 import { SQLITE_FILE_NAME } from '../src/database/data-source-options';
 import { PoolsService } from '../src/pools/pools.service';
 import { PackageStateEntity } from '../src/states/package-state.entity';
@@ -747,3 +749,54 @@ describe(`attack 12: the smaller items on ${testEngine()}`, () => {
     }
   });
 });
+
+// SQLite serves one instance (DESIGN.md §6), so only PostgreSQL has instances to share limits between.
+if (testEngine() === 'postgres') {
+  describe('limits shared by two instances on one PostgreSQL', () => {
+    let t: TestApp;
+    let second: Awaited<ReturnType<typeof createApp>>;
+
+    beforeAll(async () => {
+      t = await startTestApp({ API_RATE_LIMIT: '10' });
+      second = await createApp(t.config);
+    });
+    afterAll(async () => {
+      await second?.close();
+      await t?.close();
+    });
+
+    it('a username locked at an address by failures on one instance is locked on the other', async () => {
+      await createUser(t, 'judy', 'judy-password-123');
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        expect((await login(t, 'judy', `guess-${attempt}`, '198.51.100.30')).statusCode).toBe(401);
+      }
+      const elsewhere = await second.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ username: 'judy', password: 'judy-password-123' }),
+        remoteAddress: '198.51.100.30',
+      });
+      expect(elsewhere.statusCode).toBe(429);
+      expect(Number(elsewhere.headers['retry-after'])).toBeGreaterThan(800);
+    });
+
+    it('a client spreading its requests over both instances has one budget', async () => {
+      const viewer = await t.tokenFor('viewer');
+      const get = (app: typeof second) =>
+        app.inject({ method: 'GET', url: '/api/pools', headers: { authorization: `Bearer ${viewer}` } });
+      for (let request = 0; request < 6; request++) {
+        expect((await get(t.app)).statusCode).toBe(200);
+        expect((await get(second)).statusCode).toBe(200);
+      }
+      // Each instance merges its counts once a second; here the merges are run at once instead of waited for.
+      const counters = (app: typeof second) => app.get<FixedWindowThrottlerStorage>(getStorageToken());
+      await counters(t.app).merge();
+      await counters(second).merge();
+      expect((await get(second)).statusCode).toBe(429);
+      await get(t.app);
+      await counters(t.app).merge();
+      expect((await get(t.app)).statusCode).toBe(429);
+    });
+  });
+}
