@@ -5,10 +5,11 @@
 //       on SQLite and PostgreSQL beside a bare Fastify route that parses the same body and answers;
 //   (b) changed-state reports of 1,500 packages, reports/s;
 //   (c) repository analysis of a pool of 1,000 endpoints in 5 repository sets of 15,000 packages, beside
-//       loading those rows.
+//       loading those rows;
+//   (d), (e) the event-loop block of large reports and a login flood: see security-bench.ts.
 //
 // BENCH_SECONDS (default 5) sets the length of each load run; BENCH_ENGINES (default sqlite,postgres) and
-// BENCH_ONLY (default checkin,changed,analysis) select; BENCH_PROFILE_DIR writes the server's CPU profile.
+// BENCH_ONLY (default checkin,changed,analysis,report-block,login-flood) select; BENCH_PROFILE_DIR writes the server's CPU profile.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,12 +25,15 @@ import { RepositoryEntity } from '../src/repositories/repository.entity';
 import { createDatabase, PostgresCluster, startPostgres, stopPostgres } from '../test/support/postgres';
 import { api, inBatches, load, LoadResult, median, ServerProcess, startServerProcess } from './bench-kit';
 import { makeRepositorySet, makeState, packageUniverse, stateVariant } from './fixtures';
+import { benchLoginFlood, benchReportBlock } from './security-bench';
 
 type Engine = 'sqlite' | 'postgres';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as Engine[];
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'checkin,changed,analysis').split(','));
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'checkin,changed,analysis,report-block,login-flood').split(','),
+);
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const STATE_PACKAGES = 1500;
 const CHECKIN_ENDPOINTS = 200;
@@ -486,6 +490,20 @@ async function main(): Promise<void> {
         if (ONLY.has('analysis')) {
           process.stdout.write(`[${engine}] repository analysis ...\n`);
           await benchAnalysis(engine, server, database, rows);
+        }
+        if (ONLY.has('report-block')) {
+          process.stdout.write(`[${engine}] event-loop block of large reports ...\n`);
+          await benchReportBlock(engine, database.env, ADMIN_PASSWORD, rows);
+        }
+        if (ONLY.has('login-flood')) {
+          process.stdout.write(`[${engine}] login flood ...\n`);
+          // The flood comes from ten addresses through a trusted proxy's X-Forwarded-For.
+          const flooded = await startServerProcess('app', { ...appEnv(database), TRUST_PROXY: 'true' });
+          try {
+            await benchLoginFlood(engine, flooded, ADMIN_PASSWORD, rows);
+          } finally {
+            await flooded.stop();
+          }
         }
       } finally {
         await server.stop();

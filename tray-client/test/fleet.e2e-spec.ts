@@ -76,11 +76,14 @@ describe.each(RUNS)('a fleet of three endpoints against the real server (%s)', (
         include_aur: false,
         remove_extra: false,
         conflict_resolution: 'manual',
+        // The machines of this pool set its target from their own CLI.
+        allow_endpoint_set_latest: true,
       },
     });
     expect(pool.status).toBe(201);
     poolId = pool.body.id;
-    const enrollment = await server.tokenFor('admin');
+    // What an admin hands out for machines to register themselves: enrolment into this pool only.
+    const enrollment = await server.tokenFor('viewer', { can_enroll: true, enroll_pool_id: poolId });
 
     if (variant.user === 'desktop') session = new DesktopSession();
     // A is the reference machine; B lags on the Manjaro versions; C has only the Manjaro repository.

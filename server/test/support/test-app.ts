@@ -23,7 +23,10 @@ export interface TestApp {
   /** An agent sending `Authorization: Bearer <token>` on every request. */
   as: (token: string) => TestAgent;
   /** A new API token of that role, created through POST /api/tokens; its secret. */
-  tokenFor: (role: TestTokenRole, options?: { can_enroll?: boolean; expires_at?: string }) => Promise<string>;
+  tokenFor: (
+    role: TestTokenRole,
+    options?: { can_enroll?: boolean; enroll_pool_id?: string; expires_at?: string },
+  ) => Promise<string>;
   /** Registers an endpoint as the admin (hostname `<name>.lan` unless given); its id and endpoint token. */
   registerEndpoint: (
     name: string,

@@ -90,6 +90,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
         remove_extra: true,
         conflict_resolution: 'manual' as const,
         allow_endpoint_actions: true,
+        allow_endpoint_set_latest: false,
       };
       const plan = planSync(current, wanted, policy, offer);
       expect(plan.unavailable).toEqual([]);

@@ -3,7 +3,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } 
 import { FormsModule } from '@angular/forms';
 
 import { errorMessage, formErrorMessage } from '../api/api-error';
-import type { ApiTokenDto, ApiTokenRole, CreatedApiTokenDto } from '../api/generated/models';
+import type { ApiTokenDto, ApiTokenRole, CreatedApiTokenDto, PoolDto } from '../api/generated/models';
+import { PoolsService } from '../api/generated/services/pools.service';
 import { TokensService } from '../api/generated/services/tokens.service';
 import { ConfirmButtonComponent } from '../ui/confirm-button.component';
 
@@ -35,8 +36,27 @@ export function setLatestCurl(origin: string, secret: string): string {
       <label
         ><input type="checkbox" name="can_enroll" [(ngModel)]="canEnroll" /> May register endpoints</label
       >
+      @if (canEnroll) {
+        <label
+          >Registers them into
+          <select name="enroll_pool_id" [(ngModel)]="enrollPoolId">
+            <option [ngValue]="null">no pool: an admin assigns them</option>
+            @for (pool of pools(); track pool.id) {
+              <option [ngValue]="pool.id">{{ pool.name }}</option>
+            }
+          </select>
+        </label>
+      }
       <button type="submit" class="primary" [disabled]="busy()">Create token</button>
     </form>
+    <p class="muted" data-testid="enrolment-help">
+      An enrolment token goes into the <code>[server] api_key</code> of every client that registers itself, so
+      treat it as known to anyone with such a machine. With it a client can only register machines, and only
+      into the pool the token names (or into no pool, where they wait for you). Each registered machine then
+      uses its own endpoint token: it reports its own packages and syncs itself, and makes its state the
+      pool's target only where the pool's sync policy allows endpoints to set latest (off unless you turn it
+      on).
+    </p>
     @if (error()) {
       <p class="error" role="alert">{{ error() }}</p>
     }
@@ -79,7 +99,12 @@ export function setLatestCurl(origin: string, secret: string): string {
           @for (token of tokens(); track token.id) {
             <tr>
               <td>{{ token.name }}</td>
-              <td>{{ token.role }}{{ token.can_enroll ? ', enrol' : '' }}</td>
+              <td>
+                {{ token.role
+                }}{{
+                  token.can_enroll ? ', enrols into ' + (poolName(token.enroll_pool_id) ?? 'no pool') : ''
+                }}
+              </td>
               <td>
                 <code>{{ token.token_prefix }}…</code>
               </td>
@@ -110,10 +135,13 @@ export function setLatestCurl(origin: string, secret: string): string {
 })
 export class TokenListComponent implements OnInit {
   private readonly api = inject(TokensService);
+  private readonly poolsApi = inject(PoolsService);
 
   protected name = '';
   protected role: ApiTokenRole = 'ci';
   protected canEnroll = false;
+  protected enrollPoolId: string | null = null;
+  protected readonly pools = signal<PoolDto[]>([]);
   protected readonly tokens = signal<ApiTokenDto[] | null>(null);
   protected readonly loadError = signal<string | null>(null);
   protected readonly error = signal<string | null>(null);
@@ -136,7 +164,12 @@ export class TokenListComponent implements OnInit {
     try {
       this.created.set(
         await this.api.createToken({
-          body: { name: this.name.trim(), role: this.role, can_enroll: this.canEnroll },
+          body: {
+            name: this.name.trim(),
+            role: this.role,
+            can_enroll: this.canEnroll,
+            ...(this.canEnroll ? { enroll_pool_id: this.enrollPoolId } : {}),
+          },
         }),
       );
       this.name = '';
@@ -166,9 +199,18 @@ export class TokenListComponent implements OnInit {
     }
   }
 
+  protected poolName(id: string | null): string | null {
+    if (id === null) return null;
+    return this.pools().find((pool) => pool.id === id)?.name ?? id;
+  }
+
   private async load(): Promise<void> {
     try {
-      const page = await this.api.listTokens({ limit: 500, offset: 0 });
+      const [page, pools] = await Promise.all([
+        this.api.listTokens({ limit: 500, offset: 0 }),
+        this.poolsApi.listPools({ limit: 500, offset: 0 }),
+      ]);
+      this.pools.set(pools.items);
       this.tokens.set(page.items);
       this.loadError.set(null);
     } catch (error) {

@@ -68,6 +68,9 @@ describe('SyncPolicyEditorComponent', () => {
     )!;
     expect(allowEndpointActions.checked).toBe(true);
     allowEndpointActions.click();
+    const allowSetLatest = element.querySelector<HTMLInputElement>('input[name=allow_endpoint_set_latest]')!;
+    expect(allowSetLatest.checked).toBe(false);
+    allowSetLatest.click();
     await fixture.whenStable();
     element.querySelector('form')!.dispatchEvent(new Event('submit'));
     expect(saved).toEqual([
@@ -75,6 +78,7 @@ describe('SyncPolicyEditorComponent', () => {
         ...DEFAULT_SYNC_POLICY,
         auto_sync: true,
         allow_endpoint_actions: false,
+        allow_endpoint_set_latest: true,
         exclude_packages: ['linux*', 'nvidia*'],
       },
     ]);

@@ -86,7 +86,17 @@ export function parsePatterns(text: string): string[] {
               [ngModel]="allowEndpointActions()"
               (ngModelChange)="allowEndpointActions.set($event)"
             />
-            Let endpoints sync, set-latest and revert themselves (tray and CLI)</label
+            Let endpoints sync and revert themselves (tray and CLI)</label
+          >
+          <label
+            ><input
+              type="checkbox"
+              name="allow_endpoint_set_latest"
+              [ngModel]="allowEndpointSetLatest()"
+              (ngModelChange)="allowEndpointSetLatest.set($event)"
+            />
+            Let endpoints make their own state this pool's target (set latest): any machine of the pool,
+            enrolled ones included, then decides what all the others install</label
           >
         </div>
         <label for="conflict">Conflict resolution</label>
@@ -149,6 +159,7 @@ export class SyncPolicyEditorComponent {
   protected readonly includeAur = signal(false);
   protected readonly removeExtra = signal(false);
   protected readonly allowEndpointActions = signal(true);
+  protected readonly allowEndpointSetLatest = signal(false);
   protected readonly conflict = signal<ConflictResolution>('manual');
   protected readonly exclusionText = signal('');
 
@@ -163,6 +174,7 @@ export class SyncPolicyEditorComponent {
       this.includeAur.set(policy.include_aur);
       this.removeExtra.set(policy.remove_extra);
       this.allowEndpointActions.set(policy.allow_endpoint_actions);
+      this.allowEndpointSetLatest.set(policy.allow_endpoint_set_latest);
       this.conflict.set(policy.conflict_resolution);
       this.exclusionText.set(policy.exclude_packages.join('\n'));
     });
@@ -175,6 +187,7 @@ export class SyncPolicyEditorComponent {
       include_aur: this.includeAur(),
       remove_extra: this.removeExtra(),
       allow_endpoint_actions: this.allowEndpointActions(),
+      allow_endpoint_set_latest: this.allowEndpointSetLatest(),
       conflict_resolution: this.conflict(),
       exclude_packages: this.patterns(),
     });

@@ -10,6 +10,11 @@ export interface ApiTokenDto {
   can_enroll: boolean;
   created_at: string;
   created_by: string | null;
+
+  /**
+   * Enrolment tokens: the pool every endpoint registered with it lands in; null: into no pool, to wait for an admin. Such endpoints report their own state; they set the pool target only where the pool allows it (sync_policy.allow_endpoint_set_latest)
+   */
+  enroll_pool_id: string | null;
   expires_at: string | null;
   id: string;
 

@@ -5,9 +5,14 @@ import { ApiTokenRole } from '../models/api-token-role';
 export interface CreateApiTokenDto {
 
   /**
-   * Allow registering endpoints with this token
+   * Allow registering endpoints with this token (into enroll_pool_id only), whatever its role. Put it in the clients' [server] api_key to let machines register themselves
    */
   can_enroll?: boolean;
+
+  /**
+   * With can_enroll: the pool its endpoints land in (omitted or null: into no pool, where they wait for an admin); without can_enroll it is refused
+   */
+  enroll_pool_id?: string | null;
 
   /**
    * When the token stops working; none: never

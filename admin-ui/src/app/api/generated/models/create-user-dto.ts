@@ -5,5 +5,9 @@ import { UserRole } from '../models/user-role';
 export interface CreateUserDto {
   password: string;
   role: UserRole;
+
+  /**
+   * Not system, auto_sync, anonymous (in any case)
+   */
   username: string;
 }

@@ -10,6 +10,11 @@ export interface MeDto {
   can_enroll: boolean;
 
   /**
+   * Only enrolment tokens: the pool the endpoints they register land in (null: none)
+   */
+  enroll_pool_id: string | null;
+
+  /**
    * User, token or endpoint id
    */
   id: string;

@@ -17,7 +17,7 @@ export interface PackageStateDto {
   package_name: string;
 
   /**
-   * Sync repository, or `local` for foreign packages
+   * Sync repository (the rule repository reports follow), or `local` for foreign packages
    */
   repository: string;
   version: string;

@@ -10,6 +10,11 @@ export interface SyncPolicyDto {
   allow_endpoint_actions: boolean;
 
   /**
+   * Whether an endpoint may also make its own state the pool target (set-latest) with its own token (default false: that changes what every machine of the pool installs, so admins and CI do it); needs allow_endpoint_actions too
+   */
+  allow_endpoint_set_latest: boolean;
+
+  /**
    * Create sync operations for every other endpoint when the target changes
    */
   auto_sync: boolean;

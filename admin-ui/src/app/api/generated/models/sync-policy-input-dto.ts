@@ -4,6 +4,7 @@
 import { ConflictResolution } from '../models/conflict-resolution';
 export interface SyncPolicyInputDto {
   allow_endpoint_actions?: boolean;
+  allow_endpoint_set_latest?: boolean;
   auto_sync?: boolean;
   conflict_resolution?: ConflictResolution;
   exclude_packages?: Array<string>;

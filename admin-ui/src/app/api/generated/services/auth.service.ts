@@ -28,7 +28,7 @@ export class AuthService extends BaseService {
   /**
    * Log in a console user: a session token (JWT) for Authorization: Bearer.
    *
-   * Wrong credentials: 401. After 5 failures for one username (or 20 from one address) the username (address) is locked for 15 minutes, doubling with each further lock: 429 RATE_LIMITED with Retry-After.
+   * Wrong credentials: 401. After 5 failures for one username from one address (or 20 from one address for any usernames) that pair (that address) is locked for 15 minutes, doubling with each further lock; after 10 failures for one username from any addresses, attempts from addresses it never logged in from are spaced out (1 s doubling to 60 s). While the server checks as many passwords as it can, further logins are refused at once. All of these: 429 RATE_LIMITED with Retry-After.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `login()` instead.
@@ -43,7 +43,7 @@ export class AuthService extends BaseService {
   /**
    * Log in a console user: a session token (JWT) for Authorization: Bearer.
    *
-   * Wrong credentials: 401. After 5 failures for one username (or 20 from one address) the username (address) is locked for 15 minutes, doubling with each further lock: 429 RATE_LIMITED with Retry-After.
+   * Wrong credentials: 401. After 5 failures for one username from one address (or 20 from one address for any usernames) that pair (that address) is locked for 15 minutes, doubling with each further lock; after 10 failures for one username from any addresses, attempts from addresses it never logged in from are spaced out (1 s doubling to 60 s). While the server checks as many passwords as it can, further logins are refused at once. All of these: 429 RATE_LIMITED with Retry-After.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `login$Response()` instead.

@@ -73,7 +73,7 @@ export class EndpointsService extends BaseService {
   /**
    * Register an endpoint; the answer carries its token, shown only once.
    *
-   *
+   * With an enrolment token (not an admin one) the endpoint lands in the token’s pool (enroll_pool_id; none: in no pool); naming another pool_id is 403 FORBIDDEN.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `registerEndpoint()` instead.
@@ -88,7 +88,7 @@ export class EndpointsService extends BaseService {
   /**
    * Register an endpoint; the answer carries its token, shown only once.
    *
-   *
+   * With an enrolment token (not an admin one) the endpoint lands in the token’s pool (enroll_pool_id; none: in no pool); naming another pool_id is 403 FORBIDDEN.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `registerEndpoint$Response()` instead.

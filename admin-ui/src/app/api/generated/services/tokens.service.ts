@@ -63,7 +63,7 @@ export class TokensService extends BaseService {
   /**
    * Create an API token (role viewer, ci or admin); the secret is in this answer only.
    *
-   * can_enroll: the token may also register endpoints, whatever its role.
+   * can_enroll: the token may also register endpoints, whatever its role, into enroll_pool_id only (none: into no pool). Unknown enroll_pool_id: 404.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `createToken()` instead.
@@ -78,7 +78,7 @@ export class TokensService extends BaseService {
   /**
    * Create an API token (role viewer, ci or admin); the secret is in this answer only.
    *
-   * can_enroll: the token may also register endpoints, whatever its role.
+   * can_enroll: the token may also register endpoints, whatever its role, into enroll_pool_id only (none: into no pool). Unknown enroll_pool_id: 404.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `createToken$Response()` instead.
