@@ -21,24 +21,47 @@ export interface BenchRow {
   met: boolean;
 }
 
-/** The longest stretch the event loop went without turning, between start() and stop(). */
-function eventLoopWatch(): { stop: () => number } {
+/**
+ * The longest stretch the event loop went without turning, between start and stop: as wall time, and as
+ * the process's CPU time over that stretch. On a shared machine the wall time also counts the moments the
+ * system did not run this process at all; the CPU time counts only the work done (the worker and GC
+ * threads' too, which are idle here), so it is the figure to compare.
+ */
+function eventLoopWatch(): { stop: () => { wallMs: number; cpuMs: number } } {
   let last = performance.now();
-  let longest = 0;
+  let lastCpu = process.cpuUsage();
+  let wallMs = 0;
+  let cpuMs = 0;
   let running = true;
-  const turn = () => {
+  const measure = () => {
     const now = performance.now();
-    longest = Math.max(longest, now - last);
+    const cpu = process.cpuUsage(lastCpu);
+    wallMs = Math.max(wallMs, now - last);
+    cpuMs = Math.max(cpuMs, (cpu.user + cpu.system) / 1000);
     last = now;
+    lastCpu = process.cpuUsage();
+  };
+  const turn = () => {
+    measure();
     if (running) setImmediate(turn);
   };
   setImmediate(turn);
   return {
+    // The stretch since the last turn counts too: a request that never lets the loop turn ends in it.
     stop: () => {
+      measure();
       running = false;
-      return longest;
+      return { wallMs, cpuMs };
     },
   };
+}
+
+/** The CPU time of `task`, run now. */
+function cpuTimeOf(task: () => void): number {
+  const before = process.cpuUsage();
+  task();
+  const spent = process.cpuUsage(before);
+  return (spent.user + spent.system) / 1000;
 }
 
 const REPORT_SIZES = [1500, 5000, 20000];
@@ -71,6 +94,7 @@ export async function benchReportBlock(
       const { endpoint, token } = JSON.parse(registered.body) as { endpoint: { id: string }; token: string };
       const base = makeState(packageUniverse(size, 11), size);
       const blocks: number[] = [];
+      const walls: number[] = [];
       const parses: number[] = [];
       for (let round = 0; round <= REPORT_ROUNDS; round++) {
         const body = JSON.stringify(stateVariant(base, round));
@@ -83,12 +107,11 @@ export async function benchReportBlock(
         });
         const block = watch.stop();
         if (answer.statusCode !== 200) throw new Error(`report of ${size} packages: ${answer.body}`);
-        const started = performance.now();
-        JSON.parse(body);
-        const parse = performance.now() - started;
+        const parse = cpuTimeOf(() => JSON.parse(body));
         // The first round warms the code paths and the database's caches.
         if (round > 0) {
-          blocks.push(block);
+          blocks.push(block.cpuMs);
+          walls.push(block.wallMs);
           parses.push(parse);
         }
       }
@@ -97,8 +120,10 @@ export async function benchReportBlock(
       rows.push({
         benchmark: `longest event-loop block per changed report (${size.toLocaleString('en')} packages)`,
         engine,
-        subject: `${block.toFixed(1)} ms (worst of ${REPORT_ROUNDS}: ${Math.max(...blocks).toFixed(1)} ms)`,
-        baseline: `JSON.parse alone ${parse.toFixed(1)} ms`,
+        subject:
+          `${block.toFixed(1)} ms CPU (worst of ${REPORT_ROUNDS}: ${Math.max(...blocks).toFixed(1)}; ` +
+          `wall ${median(walls).toFixed(1)} ms)`,
+        baseline: `one JSON.parse of the body ${parse.toFixed(1)} ms CPU`,
         ratio: `${(block / parse).toFixed(1)}x`,
         target: '(info)',
         met: true,

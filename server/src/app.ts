@@ -14,6 +14,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { trustProxyFunction } from './common/client-address';
 import { ErrorCode } from './common/errors/error-code';
+import { LARGE_BODY_BYTES, yieldToEventLoop } from './common/event-loop';
 import { assertSafeInputShape, mayHoldControlCharacters } from './common/request-shape';
 import { writeRawError } from './common/raw-error-response';
 import { serverSecurityHeaders } from './common/security-headers';
@@ -120,9 +121,13 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies whose JSON text may hold a control character; the others skip the per-string text check.
   const bodiesToCheck = new WeakSet<object>();
+  const largeBodies = new WeakSet<object>();
   fastify.addHook('preValidation', async (request) => {
     assertSafeInputShape(request.query, 'query');
+    const large = largeBodies.has(request);
+    if (large) await yieldToEventLoop();
     assertSafeInputShape(request.body, 'body', { checkText: bodiesToCheck.has(request) });
+    if (large) await yieldToEventLoop();
   });
   // Every reply, errors and the console's files included, carries helmet's headers and the request id.
   fastify.addHook('onSend', async (request, reply, payload) => {
@@ -153,6 +158,7 @@ export async function createApp(
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return done(null, undefined);
       if (mayHoldControlCharacters(text)) bodiesToCheck.add(request);
+      if (text.length >= LARGE_BODY_BYTES) largeBodies.add(request);
       parseJson(request, text, done);
     },
   );

@@ -12,7 +12,7 @@ import { User } from '../users/user.entity';
 import { CredentialsService } from './credentials.service';
 import { LoginResultDto } from './dto/login.dto';
 import { JWT_SECRET, JwtSecretSource } from './jwt-secret';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, type Reservation } from './login-throttle';
 import { generatePassword, PasswordHasher } from './password';
 
 export const FIRST_ADMIN_USERNAME = 'admin';
@@ -41,9 +41,27 @@ export class LoginLockedException extends ApiException {
 /** How long a client refused for a full password queue should wait. */
 const BUSY_RETRY_SECONDS = 1;
 
+/**
+ * A flood refused for a full password queue would write an audit row per request; one per address and
+ * minute says the same. Bounded like the other per-client maps.
+ */
+class FirstPerMinute {
+  private readonly seen = new Map<string, number>();
+
+  firstFor(key: string, now = Date.now()): boolean {
+    const last = this.seen.get(key);
+    if (last !== undefined && now - last < 60_000) return false;
+    if (this.seen.size >= 10_000) this.seen.delete(this.seen.keys().next().value as string);
+    this.seen.delete(key);
+    this.seen.set(key, now);
+    return true;
+  }
+}
+
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
+  private readonly busyRefusals = new FirstPerMinute();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -98,16 +116,30 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * Every attempt reserves its place with the throttle, then a password check with the hasher, both
-   * before the (slow) check runs: what cannot have one is refused at once with 429.
+   * Every attempt first takes a password-check ticket (none free: 429 at once, without touching the
+   * database), then reserves its place with the throttle, both before the (slow) check runs.
    */
   async login(username: string, password: string, address: string | null): Promise<LoginResultDto> {
-    const user = await this.users.findOne({ where: { username } });
+    const ticket = this.hasher.tryReserve();
+    if (!ticket) {
+      if (this.busyRefusals.firstFor(address ?? 'unknown')) {
+        await this.auditLogin(username, null, address, 'denied', 'login', { reason: 'busy' });
+      }
+      throw new LoginLockedException(BUSY_RETRY_SECONDS, 'busy');
+    }
+    let user: User | null;
+    let reservation: Reservation;
+    try {
+      user = await this.users.findOne({ where: { username } });
+      reservation = await this.throttle.reserve(username, address);
+    } catch (error) {
+      ticket.release();
+      throw error;
+    }
     const audit = (outcome: 'failure' | 'denied', action: string, details: Record<string, unknown>) =>
       this.auditLogin(username, user, address, outcome, action, details);
-
-    const reservation = await this.throttle.reserve(username, address);
     if (!reservation.ok) {
+      ticket.release();
       await audit('denied', 'login', { reason: reservation.reason, scope: reservation.scope });
       throw new LoginLockedException(Math.ceil(reservation.retryAfterMs / 1000), reservation.reason);
     }
@@ -117,12 +149,6 @@ export class AuthService implements OnApplicationBootstrap {
         scope: 'username',
         after_failures: this.config.loginSlowdownAfterFailures,
       });
-    }
-    const ticket = this.hasher.tryReserve();
-    if (!ticket) {
-      await this.throttle.cancel(attempt);
-      await audit('denied', 'login', { reason: 'busy' });
-      throw new LoginLockedException(BUSY_RETRY_SECONDS, 'busy');
     }
 
     let reason: string | null = null;

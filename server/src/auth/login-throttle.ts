@@ -142,11 +142,6 @@ export class LoginThrottle {
     await this.refund([attempt.keys.address, attempt.keys.username]);
   }
 
-  /** The attempt never reached the password check (the server was too busy): nothing counts. */
-  async cancel(attempt: LoginAttempt): Promise<void> {
-    await this.refund([attempt.keys.address, attempt.keys.username_and_address, attempt.keys.username]);
-  }
-
   /** A pair or address key: counts the attempt unless the key is locked or already holds its maximum. */
   private async reserveLockKey(
     key: string,

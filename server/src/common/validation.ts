@@ -2,6 +2,7 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { validateSync, type ValidatorOptions } from 'class-validator';
 
 import { ApiException, FieldError } from './errors/api.exception';
+import { LARGE_LIST_ITEMS, yieldToEventLoop } from './event-loop';
 
 /** Flattens class-validator's tree into one entry per field, with paths like `packages.3.version`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -89,7 +90,9 @@ class ApiValidationPipe extends ValidationPipe {
       if (!Array.isArray(items)) continue; // class-validator reports a missing or non-array field
       setAside.set(property, items);
       body[property] = [];
+      if (items.length >= LARGE_LIST_ITEMS) await yieldToEventLoop();
       listErrors.push(...validate(items, property));
+      if (items.length >= LARGE_LIST_ITEMS) await yieldToEventLoop();
     }
     let instance: Record<string, unknown>;
     try {

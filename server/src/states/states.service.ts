@@ -5,6 +5,7 @@ import { DataSource, In, IsNull, Repository } from 'typeorm';
 
 import { ApiException, FieldError } from '../common/errors/api.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { LARGE_LIST_ITEMS, yieldToEventLoop } from '../common/event-loop';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { nodeSha256Hex } from '../common/sha256';
 import { AppConfig } from '../config/config';
@@ -87,8 +88,11 @@ export class StatesService {
         install_reason: pkg.install_reason,
       })),
     };
+    const large = state.packages.length >= LARGE_LIST_ITEMS;
+    if (large) await yieldToEventLoop();
     assertUniquePackageNames(state);
     const contentHash = stateContentHash(state, nodeSha256Hex);
+    if (large) await yieldToEventLoop();
     if (report.content_hash !== undefined && report.content_hash !== contentHash) {
       throw ApiException.validation('Invalid request: content_hash does not match the packages', [
         {
