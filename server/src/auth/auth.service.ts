@@ -12,8 +12,8 @@ import { User } from '../users/user.entity';
 import { CredentialsService } from './credentials.service';
 import { LoginResultDto } from './dto/login.dto';
 import { JWT_SECRET, JwtSecretSource } from './jwt-secret';
-import { LoginThrottle, type Reservation } from './login-throttle';
-import { generatePassword, PasswordHasher } from './password';
+import { LoginThrottle } from './login-throttle';
+import { generatePassword, PasswordHasher, type PasswordCheckTicket } from './password';
 
 export const FIRST_ADMIN_USERNAME = 'admin';
 /** The audit actor of login attempts for usernames that do not exist. */
@@ -127,19 +127,25 @@ export class AuthService implements OnApplicationBootstrap {
       }
       throw new LoginLockedException(BUSY_RETRY_SECONDS, 'busy');
     }
-    let user: User | null;
-    let reservation: Reservation;
     try {
-      user = await this.users.findOne({ where: { username } });
-      reservation = await this.throttle.reserve(username, address);
-    } catch (error) {
+      return await this.checkLogin(ticket, username, password, address);
+    } finally {
+      // A no-op once the ticket was used; otherwise its place would be lost for good.
       ticket.release();
-      throw error;
     }
+  }
+
+  private async checkLogin(
+    ticket: PasswordCheckTicket,
+    username: string,
+    password: string,
+    address: string | null,
+  ): Promise<LoginResultDto> {
+    const user = await this.users.findOne({ where: { username } });
     const audit = (outcome: 'failure' | 'denied', action: string, details: Record<string, unknown>) =>
       this.auditLogin(username, user, address, outcome, action, details);
+    const reservation = await this.throttle.reserve(username, address);
     if (!reservation.ok) {
-      ticket.release();
       await audit('denied', 'login', { reason: reservation.reason, scope: reservation.scope });
       throw new LoginLockedException(Math.ceil(reservation.retryAfterMs / 1000), reservation.reason);
     }
