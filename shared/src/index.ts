@@ -8,3 +8,4 @@ export * from './state/diff';
 export * from './state/sync-status';
 export * from './state/plan';
 export * from './repositories/analysis';
+export * from './repositories/arch-linux';

@@ -58,6 +58,12 @@ export interface SyncPolicy {
    * pool until an administrator trusts the pool's machines with it.
    */
   allow_endpoint_set_latest: boolean;
+  /**
+   * Glob patterns (as exclude_packages) of package names whose holds the pool overrides: a package an
+   * endpoint holds (pacman.conf IgnorePkg / IgnoreGroup) is changed anyway when one of these matches it.
+   * Empty by default: an endpoint's holds are respected.
+   */
+  override_holds: string[];
 }
 
 export const DEFAULT_SYNC_POLICY: Readonly<SyncPolicy> = Object.freeze({
@@ -68,6 +74,7 @@ export const DEFAULT_SYNC_POLICY: Readonly<SyncPolicy> = Object.freeze({
   conflict_resolution: 'manual',
   allow_endpoint_actions: true,
   allow_endpoint_set_latest: false,
+  override_holds: [],
 });
 
 export interface PackagePool {
@@ -113,6 +120,14 @@ export interface VersionDifference {
   wanted_version: string;
 }
 
+/** A package installed at the wanted version whose install reason differs from the wanted one. */
+export interface ReasonDifference {
+  package_name: string;
+  version: string;
+  current_reason: InstallReason;
+  wanted_reason: InstallReason;
+}
+
 /** The difference from an endpoint's state to a wanted state, after exclusions and `include_aur`. */
 export interface StateDiff {
   /** In the wanted state, not installed. */
@@ -123,6 +138,8 @@ export interface StateDiff {
   newer: VersionDifference[];
   /** Installed, not in the wanted state. */
   extra: PackageState[];
+  /** Installed at exactly the wanted version, with the other install reason. */
+  reasons: ReasonDifference[];
 }
 
 /** Where the client will take a package file from; `archive` only when the client has an archive configured. */
@@ -147,6 +164,54 @@ export interface PlanRemoval {
   version: string;
 }
 
+/** A package whose install reason a plan sets without changing its version (`pacman -D`). */
+export interface PlanReasonChange {
+  package_name: string;
+  version: string;
+  from_reason: InstallReason;
+  to_reason: InstallReason;
+}
+
+/**
+ * Why a plan leaves a package as it is although the wanted state differs: the endpoint's pacman.conf holds
+ * it (`IgnorePkg`, or `IgnoreGroup` for a group it belongs to). Later kinds of hold (per pool) join this list.
+ */
+export type HoldReason = 'ignore_pkg' | 'ignore_group';
+export const HOLD_REASONS: readonly HoldReason[] = ['ignore_pkg', 'ignore_group'];
+
+/** What a plan does to a package: a version change, a removal, or only its install reason. */
+export type PlanChange = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'reason';
+export const PLAN_CHANGES: readonly PlanChange[] = ['install', 'upgrade', 'downgrade', 'remove', 'reason'];
+
+/** A change a hold stops (in SyncPlan.held) or that the pool makes despite it (SyncPlan.overridden_holds). */
+export interface HeldPackage {
+  package_name: string;
+  /** What the plan does, or would do without the hold. */
+  change: PlanChange;
+  installed_version: string | null;
+  /** The version the wanted state has; null for a removal. */
+  wanted_version: string | null;
+  reason: HoldReason;
+  /** The IgnorePkg pattern or the group (IgnoreGroup) that holds the package. */
+  held_by: string;
+}
+
+/**
+ * What an endpoint's pacman.conf holds back, as the client reports it. pacman leaves these packages alone
+ * in a system upgrade, and a plan does not change them either unless the pool overrides the hold.
+ */
+export interface PacmanHolds {
+  /** IgnorePkg values in configuration order: fnmatch(3) patterns over package names. */
+  ignore_pkg: string[];
+  /** IgnoreGroup values: fnmatch(3) patterns over group names. */
+  ignore_group: string[];
+  /**
+   * The packages in a group IgnoreGroup matches, as the endpoint's local and sync databases list them
+   * (%GROUPS%): the server cannot know group membership otherwise.
+   */
+  ignored_group_members: Array<{ package_name: string; group: string }>;
+}
+
 export interface UnavailablePackage {
   package_name: string;
   wanted_version: string;
@@ -166,6 +231,16 @@ export interface SyncPlan {
   substituted: PlanItem[];
   /** Extra packages kept because remove_extra is off. */
   kept_extra: PlanRemoval[];
+  /** Packages at the wanted version whose install reason the plan sets (`pacman -D`). */
+  reasons: PlanReasonChange[];
+  /** Changes the plan leaves out because the endpoint holds the package. */
+  held: HeldPackage[];
+  /**
+   * Changes the plan makes although the endpoint holds the package, because the pool's override_holds
+   * matches it. Each also appears in install/upgrade/downgrade/remove/reasons. The client changes a package
+   * its pacman.conf holds only when it is listed here.
+   */
+  overridden_holds: HeldPackage[];
 }
 
 /** What an endpoint can install: its repositories' packages and its package cache. */
@@ -173,8 +248,14 @@ export interface PackageOffer {
   repositories: RepositoryReport[];
   /** name → versions present in the local package cache. */
   cached?: Array<{ name: string; version: string }>;
-  /** When the client has an archive (Arch Linux Archive layout) configured, every exact version counts as available. */
+  /**
+   * Whether the client has an archive (Arch Linux Archive layout) configured. Then every exact version of a
+   * package counts as available when the endpoint gets that package from one of Arch Linux's own
+   * repositories (isArchLinuxRepository): other distributions' builds are not in the archive.
+   */
   archive?: boolean;
+  /** What the endpoint's pacman.conf holds; absent when the client did not say (nothing is held). */
+  holds?: PacmanHolds;
 }
 
 export interface PackageConflict {

@@ -1,6 +1,7 @@
 import { DEFAULT_SYNC_POLICY, FOREIGN_REPOSITORY, type SyncPolicy } from '../domain/types';
 import {
   compileExclusions,
+  compilePacmanPatterns,
   compilePackageFilter,
   exclusionPatternError,
   isValidExclusionPattern,
@@ -204,5 +205,74 @@ describe('packageCounts', () => {
     expect(packageCounts(repoPkg, mutable)).toBe(false);
     mutable.include_aur = true;
     expect(compilePackageFilter(mutable)('yay', FOREIGN_REPOSITORY)).toBe(true);
+  });
+});
+
+describe('compilePacmanPatterns (IgnorePkg, IgnoreGroup)', () => {
+  it("matches as glibc's fnmatch(3) does without flags, as libalpm calls it", () => {
+    // Each expectation is what glibc 2.36's fnmatch(pattern, name, 0) answered; the adapter's integration
+    // test checks a set of them against pacman's own "[ignored]" marks as well.
+    const cases: Array<[string, string, boolean]> = [
+      ['linux*', 'linux-lts', true],
+      ['linux*', 'lin', false],
+      ['\\linux', 'linux', true],
+      ['lin\\', 'lin', false],
+      ['lin\\', 'lin\\', false],
+      ['a[', 'a[', true],
+      ['a[]', 'a[]', true],
+      ['a[]]', 'a]', true],
+      ['[]a]*', 'a]x', true],
+      ['[!]a]*', 'a]x', false],
+      ['[!]a]*', 'b]', true],
+      ['[^a-c]*', 'ab', false],
+      ['[^a-c]*', 'x', true],
+      ['[c-a]*', 'b', false],
+      ['[[:digit:]]*', '1b', true],
+      ['[[:digit:]]*', 'ab', false],
+      ['[[:alpha:]]b', 'ab', true],
+      ['[[:foo:]]*', 'ab', false],
+      ['[![:foo:]]*', 'ab', false],
+      ['a[\\]]', 'a]', true],
+      ['a[\\', 'a[\\', false],
+      ['a[\\', 'a\\', false],
+      ['[=a=]b', 'ab', true],
+      ['[.a.]b', 'ab', true],
+      ['qt?-base', 'qt5-base', true],
+      ['a[b-]', 'a-', true],
+      ['[a-]x', '-x', true],
+      ['!linux', 'linux', false],
+      ['!linux', '!linux', true],
+      ['*\\*', 'x*', true],
+      ['*\\*', 'x', false],
+      ['lib[!y]*', 'libx', true],
+      ['lib[!y]*', 'liby', false],
+      ['a[z-\\]]', 'a^', false],
+      ['[', '[', true],
+      ['[!', '[!', true],
+      ['[]', '[]', true],
+      ['\\[a]', '[a]', true],
+      ['\\[a]', 'a', false],
+      ['[[:alpha:]', '[', false],
+      ['[[:alpha:]', 'a', false],
+      ['?', '', false],
+      ['*', '', true],
+      ['a*b*c', 'aXbYc', true],
+    ];
+    const answers = cases.map(([pattern, name]) => compilePacmanPatterns([pattern])(name) !== null);
+    expect(answers).toEqual(cases.map(([, , expected]) => expected));
+  });
+
+  it('answers with the first value that matches, in configuration order', () => {
+    const heldBy = compilePacmanPatterns(['nvidia*', 'linux', 'linux*']);
+    expect(heldBy('linux')).toBe('linux');
+    expect(heldBy('linux-lts')).toBe('linux*');
+    expect(heldBy('nvidia-utils')).toBe('nvidia*');
+    expect(heldBy('glibc')).toBeNull();
+    expect(compilePacmanPatterns([])('linux')).toBeNull();
+  });
+
+  it('stays linear on a hostile pattern', () => {
+    const pattern = `${'*a'.repeat(200)}b`;
+    expect(compilePacmanPatterns([pattern])('a'.repeat(255))).toBeNull();
   });
 });

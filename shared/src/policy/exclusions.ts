@@ -1,9 +1,12 @@
 import { FOREIGN_REPOSITORY, type PackageState, type SyncPolicy } from '../domain/types';
 
-// Glob patterns of a pool's `exclude_packages`: `*` (any run, also empty), `?` (one character), and bracket
-// classes `[abc]`, `[a-z]`, `[!x]` (also `[^x]`). A `]` right after `[` or `[!` is a member, a `-` first or
-// last is a member, as in fnmatch(3). There is no backslash escape: package names never contain glob
-// characters, so a `\` is an ordinary character. Matching is case-sensitive, as pacman's names are.
+// Glob patterns of a pool's `exclude_packages` and `override_holds`: `*` (any run, also empty), `?` (one
+// character), and bracket classes `[abc]`, `[a-z]`, `[!x]` (also `[^x]`). A `]` right after `[` or `[!` is a
+// member, a `-` first or last is a member, as in fnmatch(3). There is no backslash escape: package names never
+// contain glob characters, so a `\` is an ordinary character. Matching is case-sensitive, as pacman's names are.
+//
+// pacman's own patterns (IgnorePkg, IgnoreGroup) are another dialect of the same matcher: fnmatch(3) with no
+// flags, as libalpm calls it (see compilePacmanPatterns).
 //
 // Patterns come from users, so they are never turned into a RegExp: the matcher below walks the name once
 // per `*` backtrack point, O(name × pattern) at worst, where a regular expression can go exponential.
@@ -59,6 +62,25 @@ export function compileExclusions(patterns: readonly string[]): (name: string) =
     for (const prefix of prefixes) if (name.startsWith(prefix)) return true;
     for (const tokens of globs) if (matchTokens(tokens, name)) return true;
     return false;
+  };
+}
+
+/**
+ * pacman's IgnorePkg and IgnoreGroup values as libalpm matches them (alpm_pkg_should_ignore): fnmatch(3)
+ * without flags, a name being held when ANY value matches. pacman 6 and 7 have no `!` exemption there, so
+ * `!foo` is the literal name "!foo". glibc's rules apply: `\` quotes the next character (a trailing `\`
+ * matches nothing), an unterminated `[` is an ordinary character, a bracket expression takes `!` or `^`, ranges,
+ * `\` quotes and the POSIX classes (`[:digit:]`, …, as in the C locale; an unknown class matches nothing),
+ * and `[=c=]` or `[.c.]` stand for c. It never throws: every value pacman accepts is matched as pacman does.
+ * Returns the first value in configuration order that matches, or null.
+ */
+export function compilePacmanPatterns(patterns: readonly string[]): (name: string) => string | null {
+  const compiled = patterns.map((pattern) => ({ pattern, tokens: parseFnmatch(pattern) }));
+  return (name) => {
+    for (const { pattern, tokens } of compiled) {
+      if (tokens !== null && matchTokens(tokens, name)) return pattern;
+    }
+    return null;
   };
 }
 
@@ -139,6 +161,101 @@ function parseClass(pattern: string, open: number): { charClass: CharClass; end:
     } else ranges.push(from, from);
   }
   throw new Error(`unclosed "[" at position ${open + 1}`);
+}
+
+/** fnmatch(3)'s reading of a pattern (flags 0, C locale); null when the pattern can match nothing. */
+function parseFnmatch(pattern: string): Token[] | null {
+  const tokens: Token[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') {
+      if (i + 1 === pattern.length) return null;
+      tokens.push(pattern.charCodeAt(++i));
+    } else if (char === '*') {
+      if (tokens[tokens.length - 1] !== STAR) tokens.push(STAR);
+    } else if (char === '?') tokens.push(ANY);
+    else if (char === '[') {
+      const parsed = parseFnmatchClass(pattern, i);
+      if (parsed === 'never') return null;
+      if (parsed === null) tokens.push(pattern.charCodeAt(i));
+      else {
+        tokens.push(parsed.charClass);
+        i = parsed.end;
+      }
+    } else tokens.push(pattern.charCodeAt(i));
+  }
+  return tokens;
+}
+
+// The POSIX classes as the C locale defines them, as inclusive [from, to] code pairs.
+const POSIX_CLASSES: Readonly<Record<string, readonly number[]>> = {
+  alpha: [0x41, 0x5a, 0x61, 0x7a],
+  digit: [0x30, 0x39],
+  alnum: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a],
+  upper: [0x41, 0x5a],
+  lower: [0x61, 0x7a],
+  xdigit: [0x30, 0x39, 0x41, 0x46, 0x61, 0x66],
+  space: [0x09, 0x0d, 0x20, 0x20],
+  blank: [0x09, 0x09, 0x20, 0x20],
+  punct: [0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e],
+  print: [0x20, 0x7e],
+  graph: [0x21, 0x7e],
+  cntrl: [0x00, 0x1f, 0x7f, 0x7f],
+};
+
+/**
+ * A bracket expression from `open` (the `[`): the class and the index of its `]`; null when it is not
+ * terminated (the `[` is then an ordinary character); 'never' when glibc would match nothing with it.
+ */
+function parseFnmatchClass(
+  pattern: string,
+  open: number,
+): { charClass: CharClass; end: number } | null | 'never' {
+  let i = open + 1;
+  const negated = pattern[i] === '!' || pattern[i] === '^';
+  if (negated) i++;
+  const ranges: number[] = [];
+  let unknownClass = false;
+  // One member at i: its code and the index of its last character, or null at the end of the pattern.
+  const member = (at: number): { code: number; last: number } | null => {
+    if (at >= pattern.length) return null;
+    const char = pattern[at];
+    if (char === '\\')
+      return at + 1 < pattern.length ? { code: pattern.charCodeAt(at + 1), last: at + 1 } : null;
+    if (char === '[' && (pattern[at + 1] === '=' || pattern[at + 1] === '.')) {
+      const close = `${pattern[at + 1]}]`;
+      if (pattern.slice(at + 3, at + 5) === close) return { code: pattern.charCodeAt(at + 2), last: at + 4 };
+    }
+    return { code: pattern.charCodeAt(at), last: at };
+  };
+  for (let first = true; i < pattern.length; first = false) {
+    if (pattern[i] === ']' && !first) {
+      return unknownClass ? 'never' : { charClass: { negated, ranges }, end: i };
+    }
+    if (pattern[i] === '[' && pattern[i + 1] === ':') {
+      const close = pattern.indexOf(':]', i + 2);
+      if (close !== -1) {
+        const name = pattern.slice(i + 2, close);
+        if (Object.hasOwn(POSIX_CLASSES, name)) ranges.push(...POSIX_CLASSES[name]);
+        else unknownClass = true;
+        i = close + 2;
+        continue;
+      }
+    }
+    const from = member(i);
+    if (from === null) return null;
+    if (pattern[from.last + 1] === '-' && pattern[from.last + 2] !== ']') {
+      const to = member(from.last + 2);
+      if (to === null) return null;
+      // A reversed range is empty, as in glibc: it matches nothing and is no error.
+      if (to.code >= from.code) ranges.push(from.code, to.code);
+      i = to.last + 1;
+    } else {
+      ranges.push(from.code, from.code);
+      i = from.last + 1;
+    }
+  }
+  return null;
 }
 
 function matchesOne(token: Token, code: number): boolean {

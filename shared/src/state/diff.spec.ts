@@ -71,7 +71,30 @@ describe('diffStates', () => {
       older: [],
       newer: [],
       extra: [],
+      reasons: [],
     });
+  });
+
+  it('lists a package at the wanted version with the other install reason, and only then', () => {
+    const target = state(
+      pkg('libx', '2.0-1', { install_reason: 'dependency' }),
+      pkg('tool', '1.1-1', { install_reason: 'explicit' }),
+      pkg('app', '2.0-1', { install_reason: 'dependency' }),
+      pkg('linux', '6.12-1', { install_reason: 'dependency' }),
+    );
+    const endpoint = state(
+      pkg('libx', '2.0-1', { install_reason: 'explicit' }),
+      pkg('tool', '1.1-1', { install_reason: 'dependency' }),
+      // A version difference carries its reason in the plan item; it is not also a reason difference.
+      pkg('app', '1.0-1', { install_reason: 'explicit' }),
+      pkg('linux', '6.12-1', { install_reason: 'explicit' }),
+    );
+    const diff = diffStates(endpoint, target, policy({ exclude_packages: ['linux'] }));
+    expect(diff.reasons).toEqual([
+      { package_name: 'libx', version: '2.0-1', current_reason: 'explicit', wanted_reason: 'dependency' },
+      { package_name: 'tool', version: '1.1-1', current_reason: 'dependency', wanted_reason: 'explicit' },
+    ]);
+    expect(diff.older.map((d) => d.package_name)).toEqual(['app']);
   });
 
   it('treats a vercmp-equal but differently spelt version as older, and equal spelling as the same', () => {
@@ -103,7 +126,7 @@ describe('diffStates', () => {
     );
     const endpoint = state(pkg('linux', '6.11.9-1'), pkg('nvidia-utils', '560-1'), pkg('glibc', '2.40-1'));
     const excluded = diffStates(endpoint, target, policy({ exclude_packages: ['linux*', 'nvidia*'] }));
-    expect(excluded).toEqual({ missing: [], older: [], newer: [], extra: [] });
+    expect(excluded).toEqual({ missing: [], older: [], newer: [], extra: [], reasons: [] });
     const plain = diffStates(endpoint, target, policy());
     expect(plain.missing.map((p) => p.package_name)).toEqual(['linux-headers', 'nvidia']);
     expect(plain.older.map((d) => d.package_name)).toEqual(['linux']);
@@ -125,6 +148,7 @@ describe('diffStates', () => {
       older: [{ package_name: 'hello', current_version: '1.0-1', wanted_version: '2.0-1' }],
       newer: [],
       extra: [],
+      reasons: [],
     });
     const withAur = diffStates(endpoint, target, policy({ include_aur: true }));
     expect(withAur.missing.map((p) => p.package_name)).toEqual(['paru']);
@@ -161,6 +185,20 @@ describe('sync status', () => {
     expect(statusOf(state(target.packages[0], target.packages[1], pkg('linux', '6.13-1')))).toBe('ahead');
   });
 
+  it('is behind when only install reasons differ, as a sync sets them', () => {
+    const asDependency = pkg('bash', '5.2.037-1', { install_reason: 'dependency' });
+    expect(statusOf(state(target.packages[0], asDependency, target.packages[2]))).toBe('behind');
+    expect(statusOf(state(target.packages[0], asDependency, target.packages[2], pkg('htop', '3.3-1')))).toBe(
+      'diverged',
+    );
+    expect(
+      statusOf(
+        state(target.packages[0], asDependency, target.packages[2]),
+        policy({ exclude_packages: ['bash'] }),
+      ),
+    ).toBe('in_sync');
+  });
+
   it('is diverged when both', () => {
     expect(statusOf(state(target.packages[0], pkg('linux', '6.13-1')))).toBe('diverged');
   });
@@ -182,7 +220,7 @@ describe('sync status', () => {
   it('derives the status from a diff the same way', () => {
     const { target: t, endpoint } = fleetPair(13);
     expect(syncStatus(diffStates(endpoint, t, policy()))).toBe('diverged');
-    expect(syncStatus({ missing: [], older: [], newer: [], extra: [] })).toBe('in_sync');
+    expect(syncStatus({ missing: [], older: [], newer: [], extra: [], reasons: [] })).toBe('in_sync');
   });
 });
 

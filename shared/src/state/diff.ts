@@ -1,4 +1,11 @@
-import type { PackageState, StateDiff, SyncPolicy, SystemState, VersionDifference } from '../domain/types';
+import type {
+  PackageState,
+  ReasonDifference,
+  StateDiff,
+  SyncPolicy,
+  SystemState,
+  VersionDifference,
+} from '../domain/types';
 import { compilePackageFilter } from '../policy/exclusions';
 import { vercmp } from '../version/vercmp';
 
@@ -9,7 +16,8 @@ import { vercmp } from '../version/vercmp';
  * by the installed entry: a package the target has from `extra` still counts where it is installed by
  * hand (it differs), and a package the target has as foreign is left out even where a repository
  * provides it. "Same version" is the exact string; vercmp only orders different strings, and vercmp-equal
- * spellings (`1.0-1` and `1.0-01`) count as `older` because the installed one must still change.
+ * spellings (`1.0-1` and `1.0-01`) count as `older` because the installed one must still change. A package
+ * at exactly the wanted version with the other install reason is in `reasons`.
  * Every list is sorted by package name.
  */
 export function diffStates(current: SystemState, wanted: SystemState, policy: SyncPolicy): StateDiff {
@@ -25,7 +33,7 @@ export function diffIndexed(
   const counts = compilePackageFilter(policy);
   const installedByName = indexByName(current.packages, 'current');
   const wantedByName = indexByName(wanted.packages, 'wanted');
-  const diff: StateDiff = { missing: [], older: [], newer: [], extra: [] };
+  const diff: StateDiff = { missing: [], older: [], newer: [], extra: [], reasons: [] };
 
   for (const want of wanted.packages) {
     if (!counts(want.package_name, want.repository)) continue;
@@ -34,7 +42,18 @@ export function diffIndexed(
       diff.missing.push(want);
       continue;
     }
-    if (have.version === want.version) continue;
+    if (have.version === want.version) {
+      if (have.install_reason !== want.install_reason) {
+        const difference: ReasonDifference = {
+          package_name: want.package_name,
+          version: want.version,
+          current_reason: have.install_reason,
+          wanted_reason: want.install_reason,
+        };
+        diff.reasons.push(difference);
+      }
+      continue;
+    }
     const difference: VersionDifference = {
       package_name: want.package_name,
       current_version: have.version,
@@ -52,6 +71,7 @@ export function diffIndexed(
   diff.older.sort(byPackageName);
   diff.newer.sort(byPackageName);
   diff.extra.sort(byPackageName);
+  diff.reasons.sort(byPackageName);
   return { diff, wantedByName, installedByName };
 }
 

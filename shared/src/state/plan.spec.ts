@@ -1,6 +1,7 @@
 import {
   FOREIGN_REPOSITORY,
   type PackageOffer,
+  type PacmanHolds,
   type RepositoryReport,
   type SystemState,
 } from '../domain/types';
@@ -20,6 +21,12 @@ const repo = (repo_name: string, ...packages: Array<[string, string]>): Reposito
   repo_name,
   repo_url: `https://mirror.example.org/${repo_name}`,
   packages: packages.map(([name, version]) => ({ name, version, architecture: 'x86_64' })),
+});
+
+/** One of Arch Linux's own repositories, served from a mirror with Arch's layout. */
+const archRepo = (repo_name: string, ...packages: Array<[string, string]>): RepositoryReport => ({
+  ...repo(repo_name, ...packages),
+  repo_url: `https://geo.mirror.pkgbuild.com/${repo_name}/os/x86_64`,
 });
 
 describe('planSync on a realistic fleet', () => {
@@ -101,6 +108,9 @@ describe('planSync on a realistic fleet', () => {
       unavailable: [],
       substituted: [],
       kept_extra: [],
+      reasons: [],
+      held: [],
+      overridden_holds: [],
     });
     const reversedOffer = {
       repositories: repositories.map((r) => ({ ...r, packages: r.packages.slice().reverse() })),
@@ -239,7 +249,7 @@ describe('planSync rules', () => {
     const offer: PackageOffer = {
       repositories: [
         repo('custom', ['b', '1.0-1'], ['a', '1.0-1']),
-        repo('extra', ['a', '1.0-1'], ['b', '1.0-1'], ['c', '1.0-1']),
+        archRepo('extra', ['a', '1.0-1'], ['b', '1.0-1'], ['c', '1.0-1'], ['d', '1.1-1']),
       ],
       cached: [
         { name: 'a', version: '1.0-1' },
@@ -280,7 +290,8 @@ describe('planSync rules', () => {
       state(pkg('yay', '12.4.2-1', { repository: FOREIGN_REPOSITORY })),
       policy({ include_aur: true }),
       {
-        repositories: [],
+        // Even where an Arch repository has the name, the wanted build is a hand-built one.
+        repositories: [archRepo('extra', ['yay', '12.3.0-1'])],
         archive: true,
       },
     );
@@ -355,6 +366,212 @@ describe('planSync rules', () => {
       unavailable: [],
       substituted: [],
       kept_extra: [],
+      reasons: [],
+      held: [],
+      overridden_holds: [],
     });
+  });
+});
+
+describe('planSync and the archive', () => {
+  const wanted = state(pkg('glibc', '2.39+r52-1', { repository: 'core' }));
+  const installed = state(pkg('glibc', '2.40+r16-1', { repository: 'core' }));
+  const unavailableNames = (repositories: RepositoryReport[]) =>
+    planSync(installed, wanted, policy(), { repositories, archive: true }).unavailable.map(
+      (u) => u.package_name,
+    );
+
+  it("offers every old version of a package the endpoint gets from Arch Linux's own repositories", () => {
+    const plan = planSync(installed, wanted, policy(), {
+      repositories: [archRepo('core', ['glibc', '2.40+r16-1'])],
+      archive: true,
+    });
+    expect(plan.downgrade.map((i) => [i.package_name, i.to_version, i.source])).toEqual([
+      ['glibc', '2.39+r52-1', 'archive'],
+    ]);
+  });
+
+  it("never claims Manjaro's core, although it is called core too", () => {
+    const manjaroCore: RepositoryReport = {
+      ...repo('core', ['glibc', '2.40+r16-1']),
+      repo_url: 'https://mirrors.manjaro.org/repo/stable/core/x86_64',
+    };
+    expect(unavailableNames([manjaroCore])).toEqual(['glibc']);
+  });
+
+  it('never claims a rebuild that shadows Arch (CachyOS) or a distribution repository (EndeavourOS)', () => {
+    const cachyos = {
+      ...repo('cachyos-core-v3', ['glibc', '2.40+r16-2.1']),
+      repo_url: 'https://mirror.cachyos.org/repo/x86_64_v3/cachyos-core-v3',
+    };
+    // pacman takes glibc from the first repository that has it: CachyOS's build, not in the archive.
+    expect(unavailableNames([cachyos, archRepo('core', ['glibc', '2.40+r16-1'])])).toEqual(['glibc']);
+    const endeavour = {
+      ...repo('endeavouros', ['glibc', '2.40+r16-1']),
+      repo_url: 'https://mirror.alpix.eu/endeavouros/repo/endeavouros/x86_64',
+    };
+    expect(unavailableNames([endeavour, archRepo('core')])).toEqual(['glibc']);
+    // Behind Arch's core, the same EndeavourOS repository does not hide Arch's build.
+    expect(unavailableNames([archRepo('core', ['glibc', '2.40+r16-1']), endeavour])).toEqual([]);
+  });
+
+  it('never claims a package no repository of the endpoint knows', () => {
+    expect(unavailableNames([archRepo('core')])).toEqual(['glibc']);
+  });
+});
+
+describe('planSync and pacman.conf holds', () => {
+  const holds = (overrides: Partial<PacmanHolds>): PacmanHolds => ({
+    ignore_pkg: [],
+    ignore_group: [],
+    ignored_group_members: [],
+    ...overrides,
+  });
+  const installed = state(
+    pkg('linux', '6.12.1-1'),
+    pkg('linux-firmware', '20241111-1'),
+    pkg('xorg-server', '21.1.14-1'),
+    pkg('nvidia', '565.77-1'),
+    pkg('htop', '3.3.0-1', { install_reason: 'dependency' }),
+    pkg('firefox', '133.0-1'),
+  );
+  const wanted = state(
+    pkg('linux', '6.12.4-1'),
+    pkg('linux-firmware', '20241111-1'),
+    pkg('xorg-server', '21.1.13-1'),
+    pkg('htop', '3.3.0-1', { install_reason: 'explicit' }),
+    pkg('firefox', '134.0-1'),
+    pkg('mesa', '1:24.3.1-1'),
+  );
+  const offer = (h: PacmanHolds): PackageOffer => ({
+    repositories: [
+      repo(
+        'extra',
+        ['linux', '6.12.4-1'],
+        ['xorg-server', '21.1.13-1'],
+        ['firefox', '134.0-1'],
+        ['mesa', '1:24.3.1-1'],
+      ),
+    ],
+    holds: h,
+  });
+
+  it('leaves every kind of change to a held package out and says what it would have been', () => {
+    const plan = planSync(
+      installed,
+      wanted,
+      policy({ remove_extra: true }),
+      offer(
+        holds({
+          ignore_pkg: ['linux*', 'nvidia', 'hto?', 'mes[a]'],
+          ignore_group: ['xorg'],
+          ignored_group_members: [{ package_name: 'xorg-server', group: 'xorg' }],
+        }),
+      ),
+    );
+    expect(plan.held).toEqual([
+      {
+        package_name: 'htop',
+        change: 'reason',
+        installed_version: '3.3.0-1',
+        wanted_version: '3.3.0-1',
+        reason: 'ignore_pkg',
+        held_by: 'hto?',
+      },
+      {
+        package_name: 'linux',
+        change: 'upgrade',
+        installed_version: '6.12.1-1',
+        wanted_version: '6.12.4-1',
+        reason: 'ignore_pkg',
+        held_by: 'linux*',
+      },
+      {
+        package_name: 'mesa',
+        change: 'install',
+        installed_version: null,
+        wanted_version: '1:24.3.1-1',
+        reason: 'ignore_pkg',
+        held_by: 'mes[a]',
+      },
+      {
+        package_name: 'nvidia',
+        change: 'remove',
+        installed_version: '565.77-1',
+        wanted_version: null,
+        reason: 'ignore_pkg',
+        held_by: 'nvidia',
+      },
+      {
+        package_name: 'xorg-server',
+        change: 'downgrade',
+        installed_version: '21.1.14-1',
+        wanted_version: '21.1.13-1',
+        reason: 'ignore_group',
+        held_by: 'xorg',
+      },
+    ]);
+    expect(plan.upgrade.map((i) => i.package_name)).toEqual(['firefox']);
+    expect([plan.install, plan.downgrade, plan.remove, plan.reasons]).toEqual([[], [], [], []]);
+    expect(plan.overridden_holds).toEqual([]);
+  });
+
+  it('holds before judging availability: a held version nothing offers is not unavailable', () => {
+    const plan = planSync(
+      state(pkg('linux', '6.12.1-1')),
+      state(pkg('linux', '6.13.0-1')),
+      policy({ conflict_resolution: 'manual' }),
+      { repositories: [repo('core', ['linux', '6.12.1-1'])], holds: holds({ ignore_pkg: ['linux'] }) },
+    );
+    expect(plan.unavailable).toEqual([]);
+    expect(plan.held.map((h) => [h.package_name, h.change])).toEqual([['linux', 'upgrade']]);
+  });
+
+  it('changes a held package when the pool overrides the hold, and lists it as overridden', () => {
+    const plan = planSync(
+      installed,
+      wanted,
+      policy({ remove_extra: true, override_holds: ['linux', 'nvidia*', 'htop'] }),
+      offer(holds({ ignore_pkg: ['linux*', 'nvidia', 'htop'] })),
+    );
+    expect(plan.upgrade.map((i) => i.package_name)).toEqual(['firefox', 'linux']);
+    expect(plan.remove).toEqual([{ package_name: 'nvidia', version: '565.77-1' }]);
+    expect(plan.reasons).toEqual([
+      { package_name: 'htop', version: '3.3.0-1', from_reason: 'dependency', to_reason: 'explicit' },
+    ]);
+    expect(plan.overridden_holds.map((h) => [h.package_name, h.change, h.held_by])).toEqual([
+      ['htop', 'reason', 'htop'],
+      ['linux', 'upgrade', 'linux*'],
+      ['nvidia', 'remove', 'nvidia'],
+    ]);
+    expect(plan.held).toEqual([]);
+  });
+
+  it('lets an overridden hold meet availability like any change', () => {
+    const plan = planSync(
+      state(pkg('linux', '6.12.1-1')),
+      state(pkg('linux', '6.13.0-1')),
+      policy({ override_holds: ['*'] }),
+      { repositories: [repo('core', ['linux', '6.12.1-1'])], holds: holds({ ignore_pkg: ['linux'] }) },
+    );
+    expect(plan.unavailable.map((u) => u.package_name)).toEqual(['linux']);
+    // Nothing changes, so nothing is overridden.
+    expect(plan.overridden_holds).toEqual([]);
+  });
+
+  it('leaves extras it keeps anyway in kept_extra, not in held', () => {
+    const plan = planSync(state(pkg('nvidia', '565.77-1')), state(), policy(), {
+      repositories: [],
+      holds: holds({ ignore_pkg: ['nvidia'] }),
+    });
+    expect(plan.kept_extra).toEqual([{ package_name: 'nvidia', version: '565.77-1' }]);
+    expect(plan.held).toEqual([]);
+  });
+
+  it('sets install reasons where only they differ', () => {
+    const plan = planSync(installed, wanted, policy(), offer(holds({})));
+    expect(plan.reasons).toEqual([
+      { package_name: 'htop', version: '3.3.0-1', from_reason: 'dependency', to_reason: 'explicit' },
+    ]);
   });
 });

@@ -1,7 +1,10 @@
 import {
   FOREIGN_REPOSITORY,
   type ConflictResolution,
+  type HoldReason,
+  type PacmanHolds,
   type PackageOffer,
+  type PlanChange,
   type PlanItem,
   type PlanRemoval,
   type SyncPlan,
@@ -9,6 +12,8 @@ import {
   type SystemState,
   type UnavailablePackage,
 } from '../domain/types';
+import { compileExclusions, compilePacmanPatterns } from '../policy/exclusions';
+import { isArchLinuxRepository } from '../repositories/arch-linux';
 import { vercmp } from '../version/vercmp';
 import { byPackageName, diffIndexed } from './diff';
 
@@ -34,8 +39,15 @@ interface OfferedVersion {
  * `wanted`, given what its repositories, cache and archive offer (DESIGN.md §3 "Sync plan").
  *
  * Sources, in order of preference: the package cache, then the first repository in report order (which
- * is pacman.conf order), then the archive. The archive is never assumed for foreign packages: the Arch
- * Linux Archive only holds what the official repositories once shipped.
+ * is pacman.conf order), then the archive. The archive only holds what Arch Linux's own repositories once
+ * shipped, so it counts only for a package the endpoint gets from one of those (the first repository
+ * offering the name is Arch's: isArchLinuxRepository) and that is not foreign in the wanted state.
+ *
+ * Holds: a package the endpoint's pacman.conf holds (offer.holds: IgnorePkg, IgnoreGroup) is never changed
+ * — no install, upgrade, downgrade, removal or reason — and is listed in `held` with what the plan would
+ * have done, before availability is judged (a held package is never `unavailable`). When the policy's
+ * override_holds matches its name the change is planned as usual and also listed in `overridden_holds`.
+ * A package installed at the wanted version with the other install reason is in `reasons`.
  *
  * A wanted version nothing offers is `unavailable` under `manual`. Under `newest`/`oldest` the closest
  * offered version is taken and the item also appears in `substituted`:
@@ -69,7 +81,20 @@ export function planSync(
     unavailable: [],
     substituted: [],
     kept_extra: [],
+    reasons: [],
+    held: [],
+    overridden_holds: [],
   };
+  const holdOf = compileHolds(offer.holds, compileExclusions(policy.override_holds));
+  const record = (hold: Hold, change: PlanChange, name: string, from: string | null, to: string | null) =>
+    (hold.overridden ? plan.overridden_holds : plan.held).push({
+      package_name: name,
+      change,
+      installed_version: from,
+      wanted_version: to,
+      reason: hold.reason,
+      held_by: hold.held_by,
+    });
 
   const changes: Array<{ name: string; from: string | null; wantedVersion: string }> = [];
   for (const pkg of diff.missing)
@@ -85,11 +110,28 @@ export function planSync(
     offer,
     changes.map((change) => change.name),
   );
+  const archLinuxRepositories = new Set(
+    offer.repositories
+      .filter((repository) => isArchLinuxRepository(repository.repo_name, repository.repo_url))
+      .map((repository) => repository.repo_name),
+  );
 
   for (const { name, from, wantedVersion } of changes) {
+    const hold = holdOf(name);
+    if (hold !== null && !hold.overridden) {
+      const change = from === null ? 'install' : vercmp(wantedVersion, from) < 0 ? 'downgrade' : 'upgrade';
+      record(hold, change, name, from, wantedVersion);
+      continue;
+    }
     const wantedPackage = wantedByName.get(name)!;
     const versions = offered.get(name)!;
-    const archiveHasIt = offer.archive === true && wantedPackage.repository !== FOREIGN_REPOSITORY;
+    // indexOffer lists repository versions first, in pacman.conf order: the first is the name's provider.
+    const provider = versions.length > 0 ? versions[0].repository : null;
+    const archiveHasIt =
+      offer.archive === true &&
+      wantedPackage.repository !== FOREIGN_REPOSITORY &&
+      provider !== null &&
+      archLinuxRepositories.has(provider);
     const chosen = choose(versions, wantedVersion, archiveHasIt, policy.conflict_resolution);
     if (chosen === null) {
       plan.unavailable.push(unavailable(name, wantedVersion, from, versions));
@@ -105,17 +147,36 @@ export function planSync(
       repository: chosen.cached ? null : chosen.repository,
     };
     if (item.to_version !== wantedVersion) plan.substituted.push(item);
-    if (from === null) plan.install.push(item);
-    else if (from === item.to_version) continue;
-    else if (vercmp(item.to_version, from) < 0) plan.downgrade.push(item);
-    else plan.upgrade.push(item);
+    if (from === item.to_version) continue;
+    const change: PlanChange =
+      from === null ? 'install' : vercmp(item.to_version, from) < 0 ? 'downgrade' : 'upgrade';
+    plan[change].push(item);
+    if (hold !== null) record(hold, change, name, from, wantedVersion);
   }
 
   const alsoRemove = new Set(options.alsoRemove ?? []);
   for (const pkg of diff.extra) {
     const removal: PlanRemoval = { package_name: pkg.package_name, version: pkg.version };
-    if (policy.remove_extra || alsoRemove.has(pkg.package_name)) plan.remove.push(removal);
-    else plan.kept_extra.push(removal);
+    if (!policy.remove_extra && !alsoRemove.has(pkg.package_name)) {
+      plan.kept_extra.push(removal);
+      continue;
+    }
+    const hold = holdOf(pkg.package_name);
+    if (hold !== null) record(hold, 'remove', pkg.package_name, pkg.version, null);
+    if (hold === null || hold.overridden) plan.remove.push(removal);
+  }
+
+  for (const difference of diff.reasons) {
+    const hold = holdOf(difference.package_name);
+    if (hold !== null)
+      record(hold, 'reason', difference.package_name, difference.version, difference.version);
+    if (hold !== null && !hold.overridden) continue;
+    plan.reasons.push({
+      package_name: difference.package_name,
+      version: difference.version,
+      from_reason: difference.current_reason,
+      to_reason: difference.wanted_reason,
+    });
   }
 
   plan.install.sort(byPackageName);
@@ -123,7 +184,51 @@ export function planSync(
   plan.downgrade.sort(byPackageName);
   plan.unavailable.sort(byPackageName);
   plan.substituted.sort(byPackageName);
+  plan.held.sort(byPackageName);
+  plan.overridden_holds.sort(byPackageName);
   return plan;
+}
+
+interface Hold {
+  reason: HoldReason;
+  held_by: string;
+  /** The pool's override_holds matches the name: the change goes ahead and is listed in overridden_holds. */
+  overridden: boolean;
+}
+
+/**
+ * The endpoint's holds as one lookup: IgnorePkg first (libalpm checks it first), then the members of
+ * ignored groups the client listed.
+ */
+function compileHolds(
+  holds: PacmanHolds | undefined,
+  isOverridden: (name: string) => boolean,
+): (name: string) => Hold | null {
+  if (holds === undefined) return () => null;
+  const ignoredBy = compilePacmanPatterns(holds.ignore_pkg);
+  const groupOf = new Map<string, string>();
+  for (const member of holds.ignored_group_members) {
+    if (!groupOf.has(member.package_name)) groupOf.set(member.package_name, member.group);
+  }
+  return (name) => {
+    const pattern = ignoredBy(name);
+    const group = pattern === null ? groupOf.get(name) : undefined;
+    if (pattern === null && group === undefined) return null;
+    return pattern !== null
+      ? { reason: 'ignore_pkg', held_by: pattern, overridden: isOverridden(name) }
+      : { reason: 'ignore_group', held_by: group!, overridden: isOverridden(name) };
+  };
+}
+
+/** How many changes applying the plan makes: versions, removals and install reasons. */
+export function planChangeCount(plan: SyncPlan): number {
+  return (
+    plan.install.length +
+    plan.upgrade.length +
+    plan.downgrade.length +
+    plan.remove.length +
+    plan.reasons.length
+  );
 }
 
 /**

@@ -1,9 +1,14 @@
 import type { StateDiff, SyncPolicy, SyncStatus, SystemState } from '../domain/types';
 import { diffStates } from './diff';
 
-/** DESIGN.md §3: behind = missing or older only, ahead = newer or extra only, diverged = both. */
+/**
+ * DESIGN.md §3: behind = missing or older only, ahead = newer or extra only, diverged = both. A package at the
+ * target's version with the other install reason also counts as behind: the endpoint lacks part of the
+ * target (its reasons), and a sync corrects it (`pacman -D`), where "in sync" would keep the tray's "Sync
+ * now" and auto_sync away from it for good.
+ */
 export function syncStatus(diff: StateDiff): SyncStatus {
-  const behind = diff.missing.length > 0 || diff.older.length > 0;
+  const behind = diff.missing.length > 0 || diff.older.length > 0 || diff.reasons.length > 0;
   const ahead = diff.newer.length > 0 || diff.extra.length > 0;
   if (behind && ahead) return 'diverged';
   if (behind) return 'behind';

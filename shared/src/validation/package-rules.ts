@@ -63,6 +63,18 @@ export const REPOSITORY_NAME_MESSAGE =
   'repository name must be 1 to 128 ASCII letters, digits or "_ - .", not starting with "-" or ".", ' +
   'and not "options"';
 
+/**
+ * A pacman.conf IgnorePkg or IgnoreGroup value, or a package group's name (%GROUPS%). pacman splits option
+ * values at whitespace; real values are short ASCII words or globs (`linux*`, `xorg`, `base-devel`).
+ */
+export const PACMAN_CONF_VALUE_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export const PACMAN_CONF_VALUE_MESSAGE = 'must be 1 to 255 printable ASCII characters without spaces';
+
+export function isValidPacmanConfValue(value: unknown): value is string {
+  return typeof value === 'string' && PACMAN_CONF_VALUE_PATTERN.test(value);
+}
+
 export type PackageRule = 'package_name' | 'package_version' | 'architecture' | 'repository_name';
 
 const RULES: Readonly<Record<PackageRule, { pattern: RegExp; message: string }>> = {
