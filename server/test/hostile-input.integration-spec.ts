@@ -296,6 +296,11 @@ describe(`hostile input on ${testEngine()}`, () => {
         repositories: repositoriesOffering(state),
         cached_packages: [{ name: 'linux', version: '1.0-1' }],
         archive: false,
+        holds: {
+          ignore_pkg: ['linux*'],
+          ignore_group: ['xorg'],
+          ignored_group_members: [{ package_name: 'xorg-server', group: 'xorg' }],
+        },
       },
       reportOperationProgress: { message: 'working', percent: 50 },
       completeOperation: { summary: 'done' },

@@ -27,12 +27,30 @@ describe(`schema on ${testEngine()}`, () => {
       'AuthAndAudit1764540000000',
       'SnapshotHashById1764900000000',
       'LoginThrottleAndEnrolmentPools1765200000000',
+      'PacmanHolds1765400000000',
     ]);
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
   it('migrations revert cleanly and apply again', async () => {
+    const endpointColumns = async () =>
+      (await dataSource.createQueryRunner().getTable('endpoints'))!.columns.map((column) => column.name);
+    expect(await endpointColumns()).toContain('pacman_holds');
+    await dataSource.undoLastMigration();
+    expect(await endpointColumns()).not.toContain('pacman_holds');
+    expect(await endpointColumns()).toContain('has_archive');
+    // Adding the column keeps the endpoints there are (SQLite rebuilds the table to do it).
+    await dataSource.query(
+      "INSERT INTO endpoints (id, name, hostname, token_hash) VALUES ('00000000-0000-4000-8000-000000000001', " +
+        "'kept', 'kept.lan', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')",
+    );
+    await dataSource.runMigrations();
+    expect(await dataSource.query('SELECT name, pacman_holds FROM endpoints')).toEqual([
+      { name: 'kept', pacman_holds: null },
+    ]);
+    await dataSource.query('DELETE FROM endpoints');
+    await dataSource.undoLastMigration();
     const indexNames = async () =>
       (await dataSource.createQueryRunner().getTable('package_states'))!.indices.map((index) => index.name);
     expect(await indexNames()).toContain('IDX_package_states_id_content_hash');
@@ -55,9 +73,12 @@ describe(`schema on ${testEngine()}`, () => {
     expect(await dataSource.createQueryRunner().hasTable('audit_log')).toBe(true);
     expect(await indexNames()).toContain('IDX_package_states_id_content_hash');
     expect(await dataSource.createQueryRunner().hasTable('login_throttle')).toBe(true);
+    expect(await endpointColumns()).toContain('pacman_holds');
   });
 
   it('enrolment tokens made before pools could be named register into no pool afterwards', async () => {
+    // Back to before the enrolment pools: the holds column goes first, being the later migration.
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     const isPostgres = testEngine() === 'postgres';
     await dataSource.query(

@@ -6,6 +6,8 @@ import {
   PACKAGE_NAME_PATTERN,
   PACKAGE_VERSION_MESSAGE,
   PACKAGE_VERSION_PATTERN,
+  PACMAN_CONF_VALUE_MESSAGE,
+  PACMAN_CONF_VALUE_PATTERN,
   REPOSITORY_NAME_MESSAGE,
   REPOSITORY_NAME_PATTERN,
 } from '@pacman-sync/shared';
@@ -26,6 +28,9 @@ export const IsArchitecture = (options?: ValidationOptions) =>
 
 export const IsRepositoryName = (options?: ValidationOptions) =>
   Matches(REPOSITORY_NAME_PATTERN, { message: REPOSITORY_NAME_MESSAGE, ...options });
+
+export const IsPacmanConfValue = (options?: ValidationOptions) =>
+  Matches(PACMAN_CONF_VALUE_PATTERN, { message: `$property ${PACMAN_CONF_VALUE_MESSAGE}`, ...options });
 
 /** A content hash as @pacman-sync/shared computes it: `sha256:` and 64 lowercase hex digits. */
 export const CONTENT_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;

@@ -1,4 +1,4 @@
-import { DEFAULT_REPORT_INTERVAL_SECONDS, type SyncStatus } from '@pacman-sync/shared';
+import { DEFAULT_REPORT_INTERVAL_SECONDS, type PacmanHolds, type SyncStatus } from '@pacman-sync/shared';
 import {
   Column,
   CreateDateColumn,
@@ -67,6 +67,10 @@ export class Endpoint {
   /** Whether the client has an archive (Arch Linux Archive layout) configured. */
   @Column({ type: 'boolean', default: false })
   has_archive!: boolean;
+
+  /** What the endpoint's pacman.conf holds (IgnorePkg, IgnoreGroup), from its last repository report. */
+  @Column(jsonColumn({ nullable: true }))
+  pacman_holds!: PacmanHolds | null;
 
   @CreateDateColumn(timestampColumn())
   created_at!: Date;

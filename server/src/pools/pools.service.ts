@@ -27,6 +27,7 @@ function mergePolicy(base: SyncPolicy, input: SyncPolicyInputDto | undefined): S
     conflict_resolution: input?.conflict_resolution ?? base.conflict_resolution,
     allow_endpoint_actions: input?.allow_endpoint_actions ?? base.allow_endpoint_actions,
     allow_endpoint_set_latest: input?.allow_endpoint_set_latest ?? base.allow_endpoint_set_latest,
+    override_holds: input?.override_holds ?? [...base.override_holds],
   };
 }
 

@@ -2,6 +2,7 @@ import {
   analyzePool,
   repositoryContentHash,
   type PackageOffer,
+  type PacmanHolds,
   type RepositoryReport,
   type RepositorySet,
 } from '@pacman-sync/shared';
@@ -24,7 +25,7 @@ import {
   CompatibilityAnalysisPageDto,
   ListAnalysesQueryDto,
 } from './dto/analysis.dto';
-import { RepositoryReportDto, RepositoryReportResultDto } from './dto/repository-report.dto';
+import { PacmanHoldsDto, RepositoryReportDto, RepositoryReportResultDto } from './dto/repository-report.dto';
 import { RepositoryAnalysisEntity } from './repository-analysis.entity';
 import { RepositoryContent } from './repository-content.entity';
 import { RepositoryEntity } from './repository.entity';
@@ -37,6 +38,18 @@ function contentKey(repository: RepositoryReport): string {
   return repositoryContentHash([
     { repo_name: repository.repo_name, repo_url: '', packages: repository.packages },
   ]);
+}
+
+/** Only the known fields, in a fresh object: what is stored is exactly what was validated. */
+function toPacmanHolds(holds: PacmanHoldsDto): PacmanHolds {
+  return {
+    ignore_pkg: [...holds.ignore_pkg],
+    ignore_group: [...holds.ignore_group],
+    ignored_group_members: holds.ignored_group_members.map((member) => ({
+      package_name: member.package_name,
+      group: member.group,
+    })),
+  };
 }
 
 @Injectable()
@@ -142,7 +155,12 @@ export class RepositoriesService {
       await manager.update(
         Endpoint,
         { id: endpoint.id },
-        { repositories_hash: total, package_cache: cache, has_archive: report.archive ?? false },
+        {
+          repositories_hash: total,
+          package_cache: cache,
+          has_archive: report.archive ?? false,
+          pacman_holds: report.holds ? toPacmanHolds(report.holds) : null,
+        },
       );
     });
     return { known: true, changed, content_hash: total, new_contents: newContents };
@@ -163,6 +181,7 @@ export class RepositoriesService {
       })),
       cached: endpoint.package_cache ?? [],
       archive: endpoint.has_archive,
+      ...(endpoint.pacman_holds ? { holds: endpoint.pacman_holds } : {}),
     };
   }
 

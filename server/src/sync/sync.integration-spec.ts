@@ -270,6 +270,132 @@ describe(`sync, operations and maintenance on ${testEngine()}`, () => {
     );
   });
 
+  it("leaves what the endpoint's pacman.conf holds out of its plan, unless the pool overrides the hold", async () => {
+    const poolId = await pool('holds');
+    const source = await endpoint('holds-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const worker = await endpoint('holds-worker', poolId, older);
+    const lagging = reference.packages
+      .filter((pkg) => pkg.package_name.startsWith('libfoo') && pkg.repository !== 'local')
+      .map((pkg) => pkg.package_name)
+      .sort();
+    const [first, second, ...rest] = lagging;
+    await t.http
+      .post(`/api/endpoints/${worker}/repositories`)
+      .send({
+        repositories: repositoriesOffering(reference, older),
+        holds: {
+          ignore_pkg: [first, 'nothing-matches*'],
+          ignore_group: ['fleet-pinned'],
+          ignored_group_members: [{ package_name: second, group: 'fleet-pinned' }],
+        },
+      })
+      .expect(200);
+
+    const plan = (await t.http.get(`/api/endpoints/${worker}/plan`).expect(200)).body.plan;
+    const names = (items: Array<{ package_name: string }>) => items.map((item) => item.package_name).sort();
+    expect(plan.held).toEqual([
+      expect.objectContaining({
+        package_name: first,
+        change: 'upgrade',
+        reason: 'ignore_pkg',
+        held_by: first,
+      }),
+      expect.objectContaining({
+        package_name: second,
+        change: 'upgrade',
+        reason: 'ignore_group',
+        held_by: 'fleet-pinned',
+      }),
+    ]);
+    expect(names(plan.upgrade)).toEqual(rest);
+    expect(plan.overridden_holds).toEqual([]);
+    // Held packages still differ from the target: the status says so, as for unavailable versions.
+    expect((await t.http.get(`/api/endpoints/${worker}`).expect(200)).body.sync_status).toBe('behind');
+    const operation = (await t.http.post(`/api/endpoints/${worker}/sync`).expect(201)).body;
+    expect(names(operation.details.plan.held)).toEqual([first, second]);
+    await t.http.post(`/api/operations/${operation.id}/cancel`).expect(200);
+
+    await t.http
+      .put(`/api/pools/${poolId}`)
+      .send({ sync_policy: { override_holds: [first] } })
+      .expect(200);
+    const overridden = (await t.http.get(`/api/endpoints/${worker}/plan`).expect(200)).body.plan;
+    expect(names(overridden.upgrade)).toEqual([first, ...rest].sort());
+    expect(overridden.overridden_holds).toEqual([
+      expect.objectContaining({ package_name: first, change: 'upgrade', reason: 'ignore_pkg' }),
+    ]);
+    expect(names(overridden.held)).toEqual([second]);
+    expect((await t.http.get(`/api/pools/${poolId}`).expect(200)).body.sync_policy.override_holds).toEqual([
+      first,
+    ]);
+
+    // A repository report without holds (an older client) holds nothing.
+    await t.http
+      .post(`/api/endpoints/${worker}/repositories`)
+      .send({ repositories: repositoriesOffering(reference, older) })
+      .expect(200);
+    expect((await t.http.get(`/api/endpoints/${worker}/plan`).expect(200)).body.plan.held).toEqual([]);
+  });
+
+  it('refuses holds and override patterns that are not what pacman.conf can say', async () => {
+    const poolId = await pool('bad-holds');
+    const worker = await endpoint('bad-holds-worker', poolId, reference);
+    const report = (holds: Record<string, unknown>) =>
+      t.http.post(`/api/endpoints/${worker}/repositories`).send({
+        repositories: repositoriesOffering(reference),
+        holds: { ignore_pkg: [], ignore_group: [], ignored_group_members: [], ...holds },
+      });
+    for (const holds of [
+      { ignore_pkg: ['linux lts'] },
+      { ignore_pkg: [''] },
+      { ignore_group: ['x'.repeat(256)] },
+      { ignore_pkg: 'linux' },
+      { ignored_group_members: [{ package_name: '--root=/', group: 'xorg' }] },
+      { ignored_group_members: [{ package_name: 'xorg-server', group: 'x org' }] },
+      { ignored_group_members: null },
+    ]) {
+      const error = expectError(await report(holds), 400, 'VALIDATION_ERROR');
+      expect(JSON.stringify(error.details)).toMatch(/holds/);
+    }
+    await report({}).expect(200);
+    expectError(
+      await t.http.put(`/api/pools/${poolId}`).send({ sync_policy: { override_holds: ['linux[', 3] } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+  });
+
+  it('sets install reasons where only they differ, and counts that as behind', async () => {
+    const poolId = await pool('reasons');
+    const source = await endpoint('reasons-source', poolId, reference);
+    await t.http.post(`/api/endpoints/${source}/set-latest`).expect(200);
+    const flipped = reference.packages[5];
+    const otherReason = flipped.install_reason === 'explicit' ? 'dependency' : 'explicit';
+    const worker = await endpoint(
+      'reasons-worker',
+      poolId,
+      {
+        ...reference,
+        packages: reference.packages.map((pkg) =>
+          pkg === flipped ? { ...pkg, install_reason: otherReason } : pkg,
+        ),
+      },
+      [reference],
+    );
+    expect((await t.http.get(`/api/endpoints/${worker}`).expect(200)).body.sync_status).toBe('behind');
+    const plan = (await t.http.get(`/api/endpoints/${worker}/plan`).expect(200)).body.plan;
+    expect(plan.reasons).toEqual([
+      {
+        package_name: flipped.package_name,
+        version: flipped.version,
+        from_reason: otherReason,
+        to_reason: flipped.install_reason,
+      },
+    ]);
+    expect([plan.install, plan.upgrade, plan.downgrade, plan.remove]).toEqual([[], [], [], []]);
+  });
+
   it('recomputes statuses when the policy changes and when the pool goes away', async () => {
     const poolId = await pool('policy');
     const source = await endpoint('policy-source', poolId, reference);

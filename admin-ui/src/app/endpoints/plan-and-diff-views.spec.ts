@@ -30,6 +30,9 @@ const PLAN: SyncPlanDto = {
   ],
   substituted: [item('mesa', '24.1.0-1', '24.0.2-1', '24.0.1-1')],
   kept_extra: [{ package_name: 'steam', version: '1.0.0.79-1' }],
+  reasons: [],
+  held: [],
+  overridden_holds: [],
 };
 
 describe('planRows', () => {
@@ -51,6 +54,68 @@ describe('planRows', () => {
       ['install', 'glibc', '—', '2.38-7', 'archive'],
       ['downgrade', 'linux', '6.7.1-1', '6.6.10-1', 'cache'],
       ['keep extra', 'steam', '1.0.0.79-1', '1.0.0.79-1', 'not in the target; kept (remove extra is off)'],
+    ]);
+  });
+
+  it('shows held packages with the hold, reason-only changes, and the holds the pool overrides', () => {
+    const plan: SyncPlanDto = {
+      ...PLAN,
+      install: [],
+      downgrade: [],
+      unavailable: [],
+      substituted: [],
+      kept_extra: [],
+      remove: [{ package_name: 'nvidia', version: '565.77-1' }],
+      reasons: [
+        { package_name: 'htop', version: '3.3.0-1', from_reason: 'dependency', to_reason: 'explicit' },
+      ],
+      held: [
+        {
+          package_name: 'xorg-server',
+          change: 'downgrade',
+          installed_version: '21.1.14-1',
+          wanted_version: '21.1.13-1',
+          reason: 'ignore_group',
+          held_by: 'xorg',
+        },
+        {
+          package_name: 'steam',
+          change: 'remove',
+          installed_version: '1.0.0.79-1',
+          wanted_version: null,
+          reason: 'ignore_pkg',
+          held_by: 'ste*',
+        },
+      ],
+      overridden_holds: [
+        {
+          package_name: 'linux',
+          change: 'upgrade',
+          installed_version: '6.6.10-1',
+          wanted_version: '6.7.1-1',
+          reason: 'ignore_pkg',
+          held_by: 'linux*',
+        },
+      ],
+    };
+    expect(planRows(plan).map((row) => [row.change, row.name, row.from, row.to, row.note])).toEqual([
+      [
+        'upgrade',
+        'linux',
+        '6.6.10-1',
+        '6.7.1-1',
+        'from core; held by IgnorePkg linux*; the pool overrides the hold',
+      ],
+      ['remove', 'nvidia', '565.77-1', '—', ''],
+      ['set reason', 'htop', '3.3.0-1 (dependency)', '3.3.0-1 (explicit)', 'install reason only'],
+      [
+        'held',
+        'xorg-server',
+        '21.1.14-1',
+        '21.1.13-1',
+        'IgnoreGroup xorg on the endpoint; the plan would downgrade it',
+      ],
+      ['held', 'steam', '1.0.0.79-1', '—', 'IgnorePkg ste* on the endpoint; the plan would remove it'],
     ]);
   });
 
@@ -113,6 +178,14 @@ describe('diffRows over the shared diffStates', () => {
     pacman_version: '6.0.2',
     architecture: 'x86_64',
     packages,
+  });
+
+  it('names a package whose install reason alone changed', () => {
+    const before = state(pkg('htop', '3.3.0-1'));
+    const after = state({ ...pkg('htop', '3.3.0-1'), install_reason: 'dependency' });
+    expect(diffRows(diffStates(before, after, DEFAULT_SYNC_POLICY))).toEqual([
+      { change: 'reason changed', name: 'htop', from: '3.3.0-1 (explicit)', to: '3.3.0-1 (dependency)' },
+    ]);
   });
 
   it('names what changed between two snapshots of one machine, foreign packages included', () => {

@@ -1,10 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-import type { PlanItemDto, SyncPlanDto } from '../api/generated/models';
+import type { HeldPackageDto, PlanItemDto, SyncPlanDto } from '../api/generated/models';
 import { cappedRows } from '../ui/capped-rows';
 
 interface PlanRow {
-  change: 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unavailable' | 'keep extra';
+  change:
+    'install' | 'upgrade' | 'downgrade' | 'remove' | 'set reason' | 'unavailable' | 'held' | 'keep extra';
   name: string;
   from: string;
   to: string;
@@ -64,7 +65,9 @@ export class PlanViewComponent {
       [plan.upgrade.length, 'upgrade'],
       [plan.downgrade.length, 'downgrade'],
       [plan.remove.length, 'remove'],
+      [plan.reasons?.length ?? 0, 'reason'],
       [plan.unavailable.length, 'unavailable'],
+      [plan.held?.length ?? 0, 'held'],
       [plan.kept_extra.length, 'extra kept'],
     ]
       .filter(([count]) => (count as number) > 0)
@@ -73,8 +76,19 @@ export class PlanViewComponent {
   });
 }
 
+/** How a hold reads: "IgnorePkg linux*", "IgnoreGroup xorg". */
+export function describeHold(hold: Pick<HeldPackageDto, 'reason' | 'held_by'>): string {
+  return `${hold.reason === 'ignore_group' ? 'IgnoreGroup' : 'IgnorePkg'} ${hold.held_by}`;
+}
+
 export function planRows(plan: SyncPlanDto): PlanRow[] {
   const substituted = new Set(plan.substituted.map((item) => item.package_name));
+  // Plans stored before holds existed lack these lists.
+  const overridden = new Map((plan.overridden_holds ?? []).map((hold) => [hold.package_name, hold]));
+  const overrideNote = (name: string) => {
+    const hold = overridden.get(name);
+    return hold ? `held by ${describeHold(hold)}; the pool overrides the hold` : '';
+  };
   // Installs, upgrades and downgrades read alike; an install's from_version is null, shown as "—".
   const changeRow =
     (change: 'install' | 'upgrade' | 'downgrade') =>
@@ -86,6 +100,7 @@ export function planRows(plan: SyncPlanDto): PlanRow[] {
       note: [
         substituted.has(item.package_name) ? `wanted ${item.wanted_version}, closest available taken` : '',
         item.source === 'repository' && item.repository ? `from ${item.repository}` : item.source,
+        overrideNote(item.package_name),
       ]
         .filter(Boolean)
         .join('; '),
@@ -99,7 +114,14 @@ export function planRows(plan: SyncPlanDto): PlanRow[] {
       name: item.package_name,
       from: item.version,
       to: '—',
-      note: '',
+      note: overrideNote(item.package_name),
+    })),
+    ...(plan.reasons ?? []).map((item) => ({
+      change: 'set reason' as const,
+      name: item.package_name,
+      from: `${item.version} (${item.from_reason})`,
+      to: `${item.version} (${item.to_reason})`,
+      note: ['install reason only', overrideNote(item.package_name)].filter(Boolean).join('; '),
     })),
     ...plan.unavailable.map((item) => ({
       change: 'unavailable' as const,
@@ -109,6 +131,13 @@ export function planRows(plan: SyncPlanDto): PlanRow[] {
       note: item.available_versions.length
         ? `offered: ${item.available_versions.join(', ')}`
         : 'no repository offers it',
+    })),
+    ...(plan.held ?? []).map((item) => ({
+      change: 'held' as const,
+      name: item.package_name,
+      from: item.installed_version ?? '—',
+      to: item.change === 'remove' ? '—' : (item.wanted_version ?? '—'),
+      note: `${describeHold(item)} on the endpoint; the plan would ${item.change === 'reason' ? 'set its install reason' : item.change} it`,
     })),
     ...plan.kept_extra.map((item) => ({
       change: 'keep extra' as const,

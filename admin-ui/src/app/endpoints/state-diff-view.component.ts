@@ -4,7 +4,7 @@ import type { StateDiff } from '@pacman-sync/shared';
 import { cappedRows } from '../ui/capped-rows';
 
 interface DiffRow {
-  change: 'added' | 'removed' | 'upgraded' | 'downgraded';
+  change: 'added' | 'removed' | 'upgraded' | 'downgraded' | 'reason changed';
   name: string;
   from: string;
   to: string;
@@ -15,7 +15,9 @@ interface DiffRow {
   selector: 'ps-state-diff-view',
   template: `
     @if (rows().length === 0) {
-      <p data-testid="diff-empty">The two snapshots hold the same packages at the same versions.</p>
+      <p data-testid="diff-empty">
+        The two snapshots hold the same packages at the same versions, installed for the same reasons.
+      </p>
     } @else {
       <table class="diff" data-testid="state-diff">
         <caption>
@@ -86,6 +88,12 @@ export function diffRows(diff: StateDiff): DiffRow[] {
       name: item.package_name,
       from: item.current_version,
       to: item.wanted_version,
+    })),
+    ...diff.reasons.map((item) => ({
+      change: 'reason changed' as const,
+      name: item.package_name,
+      from: `${item.version} (${item.current_reason})`,
+      to: `${item.version} (${item.wanted_reason})`,
     })),
   ];
   return rows.sort((a, b) => a.name.localeCompare(b.name));

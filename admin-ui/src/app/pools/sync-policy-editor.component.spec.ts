@@ -95,6 +95,26 @@ describe('SyncPolicyEditorComponent', () => {
     expect(element.querySelector<HTMLButtonElement>('button[type=submit]')!.disabled).toBe(true);
   });
 
+  it('edits the holds the pool overrides, refusing an invalid pattern', async () => {
+    const fixture = await render({ ...DEFAULT_SYNC_POLICY, override_holds: ['linux'] });
+    const element = fixture.nativeElement as HTMLElement;
+    const overrides = element.querySelector<HTMLTextAreaElement>('textarea[name=override_holds]')!;
+    expect(overrides.value).toBe('linux');
+    overrides.value = 'linux*, nvidia[';
+    overrides.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid=override-errors]')!.textContent).toContain('nvidia[');
+    expect(element.querySelector<HTMLButtonElement>('button[type=submit]')!.disabled).toBe(true);
+
+    overrides.value = 'linux*\nnvidia*';
+    overrides.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    const saved: SyncPolicy[] = [];
+    fixture.componentInstance.save.subscribe((policy) => saved.push(policy));
+    element.querySelector('form')!.dispatchEvent(new Event('submit'));
+    expect(saved).toEqual([{ ...DEFAULT_SYNC_POLICY, override_holds: ['linux*', 'nvidia*'] }]);
+  });
+
   it('is read-only for viewers: fields disabled, no save button', async () => {
     const fixture = await render(DEFAULT_SYNC_POLICY, true);
     const element = fixture.nativeElement as HTMLElement;

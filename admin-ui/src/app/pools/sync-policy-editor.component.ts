@@ -22,10 +22,7 @@ export function previewExclusions(
   patterns: readonly string[],
   packages: readonly Pick<PackageStateDto, 'package_name'>[],
 ): ExclusionPreview {
-  const errors = patterns
-    .map((pattern) => [pattern, exclusionPatternError(pattern)] as const)
-    .filter(([, problem]) => problem !== null)
-    .map(([pattern, problem]) => `${pattern}: ${problem}`);
+  const errors = patternErrors(patterns);
   if (errors.length > 0) return { errors, matched: [] };
   const isExcluded = compileExclusions(patterns);
   return {
@@ -35,6 +32,14 @@ export function previewExclusions(
       .filter(isExcluded)
       .sort(),
   };
+}
+
+/** "pattern: what is wrong with it" for each pattern the server would refuse. */
+export function patternErrors(patterns: readonly string[]): string[] {
+  return patterns
+    .map((pattern) => [pattern, exclusionPatternError(pattern)] as const)
+    .filter(([, problem]) => problem !== null)
+    .map(([pattern, problem]) => `${pattern}: ${problem}`);
 }
 
 export function parsePatterns(text: string): string[] {
@@ -114,6 +119,23 @@ export function parsePatterns(text: string): string[] {
           (ngModelChange)="exclusionText.set($event)"
           aria-describedby="exclusion-preview"
         ></textarea>
+        <label for="override-holds"
+          >Override holds: change these packages even where an endpoint's pacman.conf holds them (IgnorePkg,
+          IgnoreGroup; glob patterns, default none)</label
+        >
+        <textarea
+          id="override-holds"
+          name="override_holds"
+          rows="2"
+          [ngModel]="overrideText()"
+          (ngModelChange)="overrideText.set($event)"
+          aria-describedby="override-errors"
+        ></textarea>
+        <div id="override-errors" aria-live="polite" data-testid="override-errors">
+          @for (problem of overrideErrors(); track problem) {
+            <p class="error">{{ problem }}</p>
+          }
+        </div>
       </fieldset>
       <div id="exclusion-preview" class="preview" aria-live="polite" data-testid="exclusion-preview">
         @if (preview().errors.length > 0) {
@@ -140,7 +162,11 @@ export function parsePatterns(text: string): string[] {
         }
       </div>
       @if (!readonly()) {
-        <button type="submit" class="primary" [disabled]="preview().errors.length > 0 || saving()">
+        <button
+          type="submit"
+          class="primary"
+          [disabled]="preview().errors.length > 0 || overrideErrors().length > 0 || saving()"
+        >
           Save policy
         </button>
       }
@@ -162,10 +188,13 @@ export class SyncPolicyEditorComponent {
   protected readonly allowEndpointSetLatest = signal(false);
   protected readonly conflict = signal<ConflictResolution>('manual');
   protected readonly exclusionText = signal('');
+  protected readonly overrideText = signal('');
 
   protected readonly patterns = computed(() => parsePatterns(this.exclusionText()));
   protected readonly preview = computed(() => previewExclusions(this.patterns(), this.targetPackages()));
   protected readonly shownMatches = computed(() => this.preview().matched.slice(0, PREVIEW_LIMIT));
+  protected readonly overridePatterns = computed(() => parsePatterns(this.overrideText()));
+  protected readonly overrideErrors = computed(() => patternErrors(this.overridePatterns()));
 
   constructor() {
     effect(() => {
@@ -177,11 +206,12 @@ export class SyncPolicyEditorComponent {
       this.allowEndpointSetLatest.set(policy.allow_endpoint_set_latest);
       this.conflict.set(policy.conflict_resolution);
       this.exclusionText.set(policy.exclude_packages.join('\n'));
+      this.overrideText.set(policy.override_holds.join('\n'));
     });
   }
 
   protected submit(): void {
-    if (this.preview().errors.length > 0) return;
+    if (this.preview().errors.length > 0 || this.overrideErrors().length > 0) return;
     this.save.emit({
       auto_sync: this.autoSync(),
       include_aur: this.includeAur(),
@@ -190,6 +220,7 @@ export class SyncPolicyEditorComponent {
       allow_endpoint_set_latest: this.allowEndpointSetLatest(),
       conflict_resolution: this.conflict(),
       exclude_packages: this.patterns(),
+      override_holds: this.overridePatterns(),
     });
   }
 }

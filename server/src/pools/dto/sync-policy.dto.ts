@@ -41,6 +41,15 @@ export class SyncPolicyDto {
       'needs allow_endpoint_actions too',
   })
   allow_endpoint_set_latest!: boolean;
+
+  @ApiProperty({
+    type: [String],
+    example: ['linux*'],
+    description:
+      'Glob patterns of package names whose endpoint holds (pacman.conf IgnorePkg / IgnoreGroup) the pool ' +
+      'overrides: such a package is changed anyway (default none: holds are respected)',
+  })
+  override_holds!: string[];
 }
 
 /** Policy fields in a request; omitted ones keep their current (or default) value. */
@@ -81,4 +90,11 @@ export class SyncPolicyInputDto {
   @IsOptional()
   @IsBoolean()
   allow_endpoint_set_latest?: boolean;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_EXCLUSION_PATTERNS, example: ['linux*'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EXCLUSION_PATTERNS)
+  @IsExclusionPatternList()
+  override_holds?: string[];
 }

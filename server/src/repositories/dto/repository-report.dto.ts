@@ -16,12 +16,15 @@ import {
   IsContentHash,
   IsPackageName,
   IsPackageVersion,
+  IsPacmanConfValue,
   IsRepositoryName,
 } from '../../common/validators';
 
 export const MAX_REPOSITORIES = 64;
 export const MAX_PACKAGES_PER_REPOSITORY = 100000;
 export const MAX_CACHED_PACKAGES = 200000;
+export const MAX_HOLD_PATTERNS = 1000;
+export const MAX_IGNORED_GROUP_MEMBERS = 200000;
 
 export class RepositoryPackageDto {
   @ApiProperty({ example: 'linux' })
@@ -71,6 +74,56 @@ export class CachedPackageDto {
   version!: string;
 }
 
+export class IgnoredGroupMemberDto {
+  @ApiProperty({ example: 'xorg-server' })
+  @IsString()
+  @IsPackageName()
+  package_name!: string;
+
+  @ApiProperty({ example: 'xorg' })
+  @IsString()
+  @IsPacmanConfValue()
+  group!: string;
+}
+
+/** What the endpoint's pacman.conf holds back (shared PacmanHolds). */
+export class PacmanHoldsDto {
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_HOLD_PATTERNS,
+    example: ['linux*', 'nvidia'],
+    description: 'IgnorePkg values in pacman.conf order (fnmatch patterns over package names)',
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_HOLD_PATTERNS)
+  @IsString({ each: true })
+  @IsPacmanConfValue({ each: true })
+  ignore_pkg!: string[];
+
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_HOLD_PATTERNS,
+    example: ['xorg'],
+    description: 'IgnoreGroup values (fnmatch patterns over group names)',
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_HOLD_PATTERNS)
+  @IsString({ each: true })
+  @IsPacmanConfValue({ each: true })
+  ignore_group!: string[];
+
+  @ApiProperty({
+    type: () => [IgnoredGroupMemberDto],
+    maxItems: MAX_IGNORED_GROUP_MEMBERS,
+    description: 'Packages in a group IgnoreGroup matches, as the endpoint’s databases list them',
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_IGNORED_GROUP_MEMBERS)
+  @ValidateNested({ each: true })
+  @Type(() => IgnoredGroupMemberDto)
+  ignored_group_members!: IgnoredGroupMemberDto[];
+}
+
 const isFullReport = (report: RepositoryReportDto) =>
   report.content_hash === undefined || report.repositories !== undefined;
 
@@ -79,9 +132,10 @@ const isFullReport = (report: RepositoryReportDto) =>
  *
  * - check-in: `{content_hash}` only (shared repositoryContentHash of the repositories): `known: true` when
  *   it is what the endpoint reported last, else `known: false` and the client sends the full form.
- * - full report: `{repositories, cached_packages?, archive?}` in pacman.conf order. Each repository's
- *   package list is stored once per identical content, however many endpoints report it. Send the full
- *   form also when the package cache or the archive setting changed: the hash covers repositories only.
+ * - full report: `{repositories, cached_packages?, archive?, holds?}` in pacman.conf order. Each
+ *   repository's package list is stored once per identical content, however many endpoints report it. Send
+ *   the full form also when the package cache, the archive setting or the holds changed: the hash covers
+ *   repositories only.
  */
 export class RepositoryReportDto {
   @ApiPropertyOptional({ description: 'repositoryContentHash of `repositories`; alone it is a check-in' })
@@ -115,11 +169,23 @@ export class RepositoryReportDto {
   cached_packages?: CachedPackageDto[];
 
   @ApiPropertyOptional({
-    description: 'Whether the client has an archive configured (any exact version available)',
+    description:
+      'Whether the client has an archive configured: any exact version of a package the endpoint gets from ' +
+      'one of Arch Linux’s own repositories is then available',
   })
   @IsOptional()
   @IsBoolean()
   archive?: boolean;
+
+  @ApiPropertyOptional({
+    type: () => PacmanHoldsDto,
+    description:
+      'What the endpoint’s pacman.conf holds (IgnorePkg, IgnoreGroup); plans leave those packages alone',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PacmanHoldsDto)
+  holds?: PacmanHoldsDto;
 }
 
 export class RepositoryReportResultDto {

@@ -1,4 +1,11 @@
-import { type InstallReason, type PackageSource } from '@pacman-sync/shared';
+import {
+  HOLD_REASONS,
+  PLAN_CHANGES,
+  type HoldReason,
+  type InstallReason,
+  type PackageSource,
+  type PlanChange,
+} from '@pacman-sync/shared';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
@@ -24,6 +31,36 @@ export class PlanRemovalDto {
   package_name!: string;
   @ApiProperty()
   version!: string;
+}
+
+export class PlanReasonChangeDto {
+  @ApiProperty()
+  package_name!: string;
+  @ApiProperty({ description: 'The installed version, which stays' })
+  version!: string;
+  @ApiProperty({ enum: ['explicit', 'dependency'] })
+  from_reason!: InstallReason;
+  @ApiProperty({ enum: ['explicit', 'dependency'] })
+  to_reason!: InstallReason;
+}
+
+export class HeldPackageDto {
+  @ApiProperty()
+  package_name!: string;
+  @ApiProperty({ enum: PLAN_CHANGES, enumName: 'PlanChange', description: 'What the plan does, or would do' })
+  change!: PlanChange;
+  @ApiProperty({ type: String, nullable: true })
+  installed_version!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The wanted version; null for a removal' })
+  wanted_version!: string | null;
+  @ApiProperty({
+    enum: HOLD_REASONS,
+    enumName: 'HoldReason',
+    description: '`ignore_pkg`: pacman.conf IgnorePkg; `ignore_group`: IgnoreGroup',
+  })
+  reason!: HoldReason;
+  @ApiProperty({ description: 'The IgnorePkg pattern or the ignored group that holds the package' })
+  held_by!: string;
 }
 
 export class UnavailablePackageDto {
@@ -52,6 +89,24 @@ export class SyncPlanDto {
   substituted!: PlanItemDto[];
   @ApiProperty({ type: () => [PlanRemovalDto] })
   kept_extra!: PlanRemovalDto[];
+  @ApiProperty({
+    type: () => [PlanReasonChangeDto],
+    description: 'Packages at the wanted version whose install reason the plan sets',
+  })
+  reasons!: PlanReasonChangeDto[];
+  @ApiProperty({
+    type: () => [HeldPackageDto],
+    description:
+      'Changes left out because the endpoint holds the package (pacman.conf IgnorePkg / IgnoreGroup)',
+  })
+  held!: HeldPackageDto[];
+  @ApiProperty({
+    type: () => [HeldPackageDto],
+    description:
+      'Changes made although the endpoint holds the package, because the pool’s override_holds matches it ' +
+      '(each also in install/upgrade/downgrade/remove/reasons)',
+  })
+  overridden_holds!: HeldPackageDto[];
 }
 
 export const PLAN_KINDS = ['sync', 'revert'] as const;

@@ -31,6 +31,11 @@ export interface SyncPolicyDto {
   include_aur: boolean;
 
   /**
+   * Glob patterns of package names whose endpoint holds (pacman.conf IgnorePkg / IgnoreGroup) the pool overrides: such a package is changed anyway (default none: holds are respected)
+   */
+  override_holds: Array<string>;
+
+  /**
    * Remove packages the target lacks (default: keep and report them)
    */
   remove_extra: boolean;

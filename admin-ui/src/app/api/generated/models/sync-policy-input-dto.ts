@@ -9,5 +9,6 @@ export interface SyncPolicyInputDto {
   conflict_resolution?: ConflictResolution;
   exclude_packages?: Array<string>;
   include_aur?: boolean;
+  override_holds?: Array<string>;
   remove_extra?: boolean;
 }
