@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { planSync, SystemState } from '@pacman-sync/shared';
+import { DEFAULT_SYNC_POLICY, planSync, SystemState } from '@pacman-sync/shared';
 
 import { HttpTestServer, json, RecordedRequest } from '../../test/support/http-test-server';
 import { serverOperation } from '../../test/support/operations';
@@ -83,15 +83,7 @@ describe('OperationRunner against the real pacman and a real HTTP server', () =>
       const adapter = root().rootAdapter();
       const current = await adapter.readInstalledState();
       const offer = await adapter.readPackageOffer();
-      const policy = {
-        auto_sync: false,
-        exclude_packages: [],
-        include_aur: false,
-        remove_extra: true,
-        conflict_resolution: 'manual' as const,
-        allow_endpoint_actions: true,
-        allow_endpoint_set_latest: false,
-      };
+      const policy = { ...DEFAULT_SYNC_POLICY, remove_extra: true };
       const plan = planSync(current, wanted, policy, offer);
       expect(plan.unavailable).toEqual([]);
       const operation = pendingOperation('11111111-1111-4111-8111-111111111111', plan);

@@ -1,9 +1,15 @@
 import {
+  HeldPackage,
+  HOLD_REASONS,
+  InstallReason,
   isValidPackageName,
   isValidPackageVersion,
+  isValidPacmanConfValue,
   isValidRepositoryName,
   PackageSource,
+  PLAN_CHANGES,
   PlanItem,
+  PlanReasonChange,
   PlanRemoval,
   SyncPlan,
   UnavailablePackage,
@@ -38,6 +44,12 @@ export function parsePlan(value: unknown): SyncPlan {
       planItem(item, `substituted[${index}]`),
     ),
     kept_extra: list(plan, 'kept_extra', true).map((item, index) => removal(item, `kept_extra[${index}]`)),
+    // A server older than holds and reason changes sends none of these lists.
+    reasons: list(plan, 'reasons', true).map((item, index) => reasonChange(item, `reasons[${index}]`)),
+    held: list(plan, 'held', true).map((item, index) => held(item, `held[${index}]`)),
+    overridden_holds: list(plan, 'overridden_holds', true).map((item, index) =>
+      held(item, `overridden_holds[${index}]`),
+    ),
   };
 }
 
@@ -49,37 +61,67 @@ export function samePlanChanges(a: SyncPlan, b: SyncPlan): boolean {
         .map((item) => [item.package_name, item.to_version])
         .sort(),
       plan.remove.map((item) => item.package_name).sort(),
+      plan.reasons.map((item) => [item.package_name, item.to_reason]).sort(),
     ]);
   return key(a) === key(b);
 }
 
-export function planChangeCount(plan: SyncPlan): number {
-  return plan.install.length + plan.upgrade.length + plan.downgrade.length + plan.remove.length;
-}
-
 function planItem(value: unknown, where: string): PlanItem {
   const item = object(value, where);
-  const installReason = item.install_reason;
-  if (installReason !== 'explicit' && installReason !== 'dependency') {
-    throw unsafe(where, 'install_reason', installReason);
-  }
+  const reason = installReason(item, 'install_reason', where);
   const source = item.source;
   if (!(SOURCES as readonly unknown[]).includes(source)) throw unsafe(where, 'source', source);
   const repository = item.repository ?? null;
   if (repository !== null && !isValidRepositoryName(repository))
     throw unsafe(where, 'repository', repository);
-  const fromVersion = item.from_version ?? null;
-  if (fromVersion !== null && !isValidPackageVersion(fromVersion))
-    throw unsafe(where, 'from_version', fromVersion);
   return {
     package_name: name(item, where),
-    from_version: fromVersion,
+    from_version: optionalVersion(item, 'from_version', where),
     to_version: version(item, 'to_version', where),
     wanted_version: version(item, 'wanted_version', where),
-    install_reason: installReason,
+    install_reason: reason,
     source: source as PackageSource,
     repository,
   };
+}
+
+function reasonChange(value: unknown, where: string): PlanReasonChange {
+  const item = object(value, where);
+  return {
+    package_name: name(item, where),
+    version: version(item, 'version', where),
+    from_reason: installReason(item, 'from_reason', where),
+    to_reason: installReason(item, 'to_reason', where),
+  };
+}
+
+function held(value: unknown, where: string): HeldPackage {
+  const item = object(value, where);
+  const change = item.change;
+  if (!(PLAN_CHANGES as readonly unknown[]).includes(change)) throw unsafe(where, 'change', change);
+  const reason = item.reason;
+  if (!(HOLD_REASONS as readonly unknown[]).includes(reason)) throw unsafe(where, 'reason', reason);
+  if (!isValidPacmanConfValue(item.held_by)) throw unsafe(where, 'held_by', item.held_by);
+  return {
+    package_name: name(item, where),
+    change: change as HeldPackage['change'],
+    installed_version: optionalVersion(item, 'installed_version', where),
+    wanted_version: optionalVersion(item, 'wanted_version', where),
+    reason: reason as HeldPackage['reason'],
+    held_by: item.held_by,
+  };
+}
+
+function installReason(item: Record<string, unknown>, field: string, where: string): InstallReason {
+  const value = item[field];
+  if (value !== 'explicit' && value !== 'dependency') throw unsafe(where, field, value);
+  return value;
+}
+
+function optionalVersion(item: Record<string, unknown>, field: string, where: string): string | null {
+  const value = item[field] ?? null;
+  if (value !== null && !isValidPackageVersion(value)) throw unsafe(where, field, value);
+  return value;
 }
 
 function removal(value: unknown, where: string): PlanRemoval {
@@ -89,9 +131,7 @@ function removal(value: unknown, where: string): PlanRemoval {
 
 function unavailable(value: unknown, where: string): UnavailablePackage {
   const item = object(value, where);
-  const installed = item.installed_version ?? null;
-  if (installed !== null && !isValidPackageVersion(installed))
-    throw unsafe(where, 'installed_version', installed);
+  const installed = optionalVersion(item, 'installed_version', where);
   const available = item.available_versions ?? [];
   if (!Array.isArray(available) || available.length > MAX_PLAN_ITEMS) {
     throw unsafe(where, 'available_versions', available);

@@ -10,6 +10,9 @@ export function syncPlan(parts: Partial<SyncPlan> = {}): SyncPlan {
     unavailable: [],
     substituted: [],
     kept_extra: [],
+    reasons: [],
+    held: [],
+    overridden_holds: [],
     ...parts,
   };
 }

@@ -1,9 +1,9 @@
-import type { SyncPlan } from '@pacman-sync/shared';
+import { planChangeCount, type SyncPlan } from '@pacman-sync/shared';
 
 import { ApiError } from '../../api/api-error';
 import type { Operation, PlanKind } from '../../api/api-types';
 import { PacmanSyncApi } from '../../api/pacman-sync-api';
-import { planChangeCount, parsePlan, samePlanChanges } from '../../operations/plan-validation';
+import { parsePlan, samePlanChanges } from '../../operations/plan-validation';
 import { summarise } from '../../operations/operation-runner';
 import type { Command } from '../command';
 import { EXIT, RefusedError } from '../exit-codes';
@@ -62,6 +62,7 @@ function changeCommand(kind: PlanKind): Command {
       // Unavailable packages are the server's to judge (SYNC_CONFLICT under conflict_resolution=manual).
       if (planChangeCount(plan) === 0 && plan.unavailable.length === 0 && !pending) {
         if (context.json) context.emit({ kind, changed: false, plan });
+        else if (plan.held.length > 0) context.out('nothing to change: the remaining differences are held');
         else context.out(kind === 'sync' ? 'already matches the pool target' : 'nothing to revert');
         return EXIT.OK;
       }
