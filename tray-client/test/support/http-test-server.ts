@@ -1,5 +1,7 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
 
 export interface RecordedRequest {
   method: string;
@@ -82,3 +84,17 @@ export const apiError =
   (status: number, code: string, message = `${code} happened`, details: unknown = null): Handler =>
   (_request, response) =>
     json(response, status, { error: { code, message, details, timestamp: new Date().toISOString() } });
+
+/** Serves the files under `root` as a mirror or an archive does: GET and HEAD, 404 for anything absent. */
+export const serveDirectory =
+  (root: string): Handler =>
+  (request, response) => {
+    const path = normalize(join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname)));
+    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    const body = readFileSync(path);
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  };

@@ -44,7 +44,13 @@ export const legacyFirewall: PackageSpec = { name: 'legacy-fw', version: '1.0-1'
 /** Conflicts only with old versions of libx. */
 export const pickyTool: PackageSpec = { name: 'picky', version: '1.0-1', conflicts: ['libx<2'] };
 
+/** Arch Linux's mirror layout: repositories served so are Arch's own, whose old builds the archive has. */
+export const ARCH_LAYOUT = '$repo/os/$arch';
+/** Manjaro's mirror layout: its `core` and `extra` hold Manjaro's builds, which the archive does not have. */
+export const MANJARO_LAYOUT = 'stable/$repo/$arch';
+
 export const SWAP_REPO: RepositorySpec = {
   name: 'core',
-  packages: [iptables, iptablesNft, firewallUi, legacyFirewall, pickyTool, libx1, libx2],
+  layout: ARCH_LAYOUT,
+  packages: [iptables, iptablesNft, firewallUi, legacyFirewall, pickyTool, libx1, libx2, tool11],
 };

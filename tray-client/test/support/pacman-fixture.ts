@@ -16,7 +16,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { machine, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 import { PacmanConfig, DEFAULT_PACMAN_CONFIG } from '../../src/core/config/client-config';
@@ -45,6 +45,12 @@ export interface PackageSpec {
   replaces?: string[];
   /** Paths (relative to the root) the package owns; default `usr/share/<name>/README`. */
   files?: string[];
+  /** Contents of some of `files` (relative path → text or bytes); the others hold `<name> <version>`. */
+  contents?: Record<string, string | Buffer>;
+  /** Package groups (.PKGINFO `group`), what IgnoreGroup matches. */
+  groups?: string[];
+  /** An install scriptlet (.INSTALL); it runs chrooted in the root, see TestRoot.installHostPrograms. */
+  install?: string;
   /** Bytes reported as installed size. */
   size?: number;
 }
@@ -99,16 +105,22 @@ export function buildPackage(spec: PackageSpec): string {
       ...(spec.conflicts ?? []).map((conflict) => `conflict = ${conflict}`),
       ...(spec.provides ?? []).map((provision) => `provides = ${provision}`),
       ...(spec.replaces ?? []).map((replaced) => `replaces = ${replaced}`),
+      ...(spec.groups ?? []).map((group) => `group = ${group}`),
     ];
     writeFileSync(join(work, '.PKGINFO'), `${lines.join('\n')}\n`);
+    const metadata = ['.PKGINFO'];
+    if (spec.install !== undefined) {
+      writeFileSync(join(work, '.INSTALL'), spec.install);
+      metadata.push('.INSTALL');
+    }
     for (const path of files) {
       mkdirSync(join(work, dirname(path)), { recursive: true });
-      writeFileSync(join(work, path), `${spec.name} ${spec.version}\n`);
+      writeFileSync(join(work, path), spec.contents?.[path] ?? `${spec.name} ${spec.version}\n`);
     }
     const topLevel = [...new Set(files.map((path) => path.split('/')[0]))];
     mkdirSync(dir, { recursive: true });
     const partial = `${file}.${process.pid}.part`;
-    execFileSync('bsdtar', ['-czf', partial, '-C', work, '.PKGINFO', ...topLevel]);
+    execFileSync('bsdtar', ['-czf', partial, '-C', work, ...metadata, ...topLevel]);
     // Parallel Jest workers may build the same package; rename makes the last one win atomically.
     renameSync(partial, file);
     return file;
@@ -120,16 +132,39 @@ export function buildPackage(spec: PackageSpec): string {
 export interface RepositorySpec {
   name: string;
   packages: PackageSpec[];
+  /**
+   * Where its working mirror keeps it, under the root's mirror directory, written as a pacman.conf Server
+   * path with `$repo` and `$arch` (which pacman expands): `$repo` by default, `$repo/os/$arch` as Arch's
+   * mirrors do, `stable/$repo/$arch` as Manjaro's.
+   */
+  layout?: string;
+  /** Servers listed before (`before`) or after the working mirror, e.g. dead mirrors pacman must skip. */
+  servers?: { before?: string[]; after?: string[] };
+  /** The repository's SigLevel line, when it has one. */
+  sigLevel?: string;
+  /** Signs every package file with this key (a detached `.sig`, which repo-add puts into the database). */
+  signedBy?: SigningKey;
+}
+
+/** A key that signs packages: its gpg home holds the secret key. */
+export interface SigningKey {
+  home: string;
+  fingerprint: string;
 }
 
 /** repo-add is a slow shell script, so a repository is built once per content and copied into roots. */
 function buildRepository(repository: RepositorySpec): string {
-  const key = createHash('sha256').update(JSON.stringify(repository)).digest('hex').slice(0, 16);
+  const { name, packages, signedBy } = repository;
+  const key = createHash('sha256')
+    .update(JSON.stringify({ name, packages, key: signedBy?.fingerprint ?? null }))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(PACKAGE_STORE, 'repos', key);
   if (existsSync(join(dir, 'complete'))) return dir;
   mkdirSync(join(PACKAGE_STORE, 'repos'), { recursive: true });
   const work = mkdtempSync(join(PACKAGE_STORE, 'repo-build-'));
   const files = repository.packages.map((spec) => placeFile(buildPackage(spec), work));
+  if (signedBy) for (const file of files) signFile(signedBy, file);
   execFileSync('repo-add', ['-q', join(work, `${repository.name}.db.tar.gz`), ...files], { stdio: 'pipe' });
   writeFileSync(join(work, 'complete'), '');
   // A directory without the marker is what a crashed run left behind.
@@ -153,6 +188,12 @@ export interface TestRootOptions {
   variant?: PacmanVariant;
   /** The desktop user's client process, for a variant that runs the client as that user. */
   session?: DesktopSession | null;
+  /** pacman.conf's global SigLevel (default `Never`, or `PackageRequired DatabaseNever` with requireSignatures). */
+  sigLevel?: string;
+  /** pacman.conf's Architecture value (default `auto`). */
+  architecture?: string;
+  /** More `[options]` lines: IgnorePkg, IgnoreGroup, SigLevel, LocalFileSigLevel, RemoteFileSigLevel, … */
+  options?: string[];
 }
 
 /**
@@ -207,7 +248,12 @@ export class TestRoot {
   readonly configFile: string;
   readonly privateDbPath: string;
   readonly archiveDir: string;
+  /** pacman's GPGDir for this root, inside it (install scriptlets run chrooted and reach it there). */
+  readonly gpgdir: string;
   private repositoryGeneration = 0;
+  private readonly layouts = new Map<string, string>();
+  /** What `$arch` expands to: the first Architecture value (`auto`: the machine's). */
+  private arch = machine();
 
   private constructor(
     readonly base: string,
@@ -227,6 +273,7 @@ export class TestRoot {
     // The client's private copy is the client user's: root's beside the root, the desktop user's in its home.
     this.privateDbPath = join(this.session?.home ?? base, 'private-db', basename(base));
     this.archiveDir = join(base, 'archive');
+    this.gpgdir = join(this.root, 'etc/pacman.d/gnupg');
   }
 
   static create(options: TestRootOptions): TestRoot {
@@ -244,17 +291,30 @@ export class TestRoot {
     // mkdtemp makes the base 0700; a system's directories let everyone in (pacman 7's download user too).
     chmodSync(this.base, 0o755);
     for (const dir of [this.dbpath, this.cachedir, this.hookdir]) mkdirSync(dir, { recursive: true });
+    const architecture = options.architecture ?? 'auto';
+    const firstArchitecture = architecture.split(/\s+/)[0];
+    this.arch = firstArchitecture === 'auto' ? machine() : firstArchitecture;
     const sections = [
       '[options]',
-      'Architecture = auto',
+      `Architecture = ${architecture}`,
+      `GPGDir = ${this.gpgdir}`,
       ...this.variant.options,
       '# Test repositories only: the client never turns signatures off.',
-      options.requireSignatures ? 'SigLevel = PackageRequired DatabaseNever' : 'SigLevel = Never',
+      `SigLevel = ${options.sigLevel ?? (options.requireSignatures ? 'PackageRequired DatabaseNever' : 'Never')}`,
+      ...(options.options ?? []),
       '',
     ];
     for (const repository of options.repositories) {
+      this.layouts.set(repository.name, repository.layout ?? '$repo');
       this.writeRepository(repository);
-      sections.push(`[${repository.name}]`, `Server = file://${this.repositoryDir(repository.name)}`, '');
+      sections.push(
+        `[${repository.name}]`,
+        ...(repository.sigLevel ? [`SigLevel = ${repository.sigLevel}`] : []),
+        ...(repository.servers?.before ?? []).map((server) => `Server = ${server}`),
+        `Server = file://${join(this.base, 'repos', this.layouts.get(repository.name)!)}`,
+        ...(repository.servers?.after ?? []).map((server) => `Server = ${server}`),
+        '',
+      );
     }
     writeFileSync(this.configFile, sections.join('\n'));
     for (const spec of options.archive ?? []) this.addToArchive(spec);
@@ -273,8 +333,10 @@ export class TestRoot {
     return TestRoot.create({ ...options, variant: this.variant, session: this.session });
   }
 
+  /** Where the working mirror serves a repository (its layout with `$repo` and `$arch` expanded). */
   repositoryDir(name: string): string {
-    return join(this.base, 'repos', name);
+    const layout = this.layouts.get(name) ?? '$repo';
+    return join(this.base, 'repos', layout.replaceAll('$repo', name).replaceAll('$arch', this.arch));
   }
 
   /** (Re)writes a repository with exactly these packages; the root's sync db is refreshed only by -Sy. */
@@ -297,14 +359,52 @@ export class TestRoot {
       if (/\.(db|files)\.tar\.gz$/.test(file)) utimesSync(join(dir, file), stamp, stamp);
   }
 
-  addToArchive(spec: PackageSpec): void {
+  /**
+   * Puts a package into the archive (Arch Linux Archive layout). The archive names files .pkg.tar.zst, or
+   * .pkg.tar.xz for packages built before 2020; pacman reads the compression from the content.
+   */
+  addToArchive(spec: PackageSpec, extension: '.pkg.tar.zst' | '.pkg.tar.xz' = '.pkg.tar.zst'): string {
     const dir = join(this.archiveDir, 'packages', spec.name[0], spec.name);
     mkdirSync(dir, { recursive: true });
-    // The Arch Linux Archive names files .pkg.tar.zst; pacman reads the compression from the content.
-    copyFileSync(
-      buildPackage(spec),
-      join(dir, `${spec.name}-${spec.version}-${spec.arch ?? 'any'}.pkg.tar.zst`),
-    );
+    const file = join(dir, `${spec.name}-${spec.version}-${spec.arch ?? 'any'}${extension}`);
+    copyFileSync(buildPackage(spec), file);
+    return file;
+  }
+
+  /**
+   * Makes install scriptlets runnable: pacman runs them chrooted into the root with /bin/sh (Debian's 6.0.2)
+   * or /bin/bash (a pacman 7 built with -Dscriptlet-shell=/bin/bash), so bash and the given host programs
+   * are copied in with the libraries they load.
+   */
+  installHostPrograms(programs: string[] = []): void {
+    const bash = '/bin/bash';
+    for (const [from, to] of [
+      [bash, 'bin/bash'],
+      [bash, 'bin/sh'],
+      ...programs.map((program) => [program, program.replace(/^\//, '')]),
+    ]) {
+      mkdirSync(dirname(join(this.root, to)), { recursive: true });
+      copyFileSync(from, join(this.root, to));
+      chmodSync(join(this.root, to), 0o755);
+      for (const library of sharedLibraries(from)) {
+        const target = join(this.root, library.replace(/^\//, ''));
+        if (existsSync(target)) continue;
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(library, target);
+      }
+    }
+    mkdirSync(join(this.root, 'tmp'), { recursive: true, mode: 0o1777 });
+  }
+
+  /** Makes pacman trust packages signed by `key` (its GPGDir gets the public key). */
+  trustKey(key: SigningKey): void {
+    mkdirSync(this.gpgdir, { recursive: true, mode: 0o700 });
+    // A plain OpenPGP keyring file (not a keybox): keys are packets appended one after another, which is
+    // how a test keyring's scriptlet adds a key without gpg inside the root.
+    const pubring = join(this.gpgdir, 'pubring.gpg');
+    writeFileSync(pubring, exportPublicKey(key), { flag: 'a' });
+    // pacman wants a trust database beside the keyring (pacman-key --init makes both).
+    execFileSync('gpg', ['--homedir', this.gpgdir, '--batch', '--check-trustdb'], { stdio: 'pipe' });
   }
 
   /** Puts a built package into the root's package cache. */
@@ -444,6 +544,58 @@ function rootElevations(): number {
     process.env[SUDO_LOG_VARIABLE] = rootSudoLog;
   }
   return existsSync(rootSudoLog) ? readFileSync(rootSudoLog, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
+/** The libraries a host program loads, as ldd lists them (the dynamic loader included). */
+function sharedLibraries(program: string): string[] {
+  const out = execFileSync('ldd', [program]).toString();
+  return [...out.matchAll(/(\/\S+\.so[^\s]*)/g)].map((match) => match[1]);
+}
+
+/**
+ * A new signing key in its own throwaway gpg home (ed25519, no passphrase). Call dropSigningKey when done:
+ * signing starts a gpg-agent for that home.
+ */
+export function createSigningKey(name: string): SigningKey {
+  const home = mkdtempSync(join(tmpdir(), 'pacman-sync-gpg-'));
+  const gpg = (args: string[]) =>
+    execFileSync('gpg', ['--homedir', home, '--batch', ...args], { stdio: 'pipe' });
+  gpg(['--passphrase', '', '--quick-gen-key', `${name} <${name}@pacman-sync.test>`, 'ed25519', 'sign', '0']);
+  const listing = gpg(['--with-colons', '--list-secret-keys']).toString();
+  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(listing)?.[1];
+  if (!fingerprint) throw new Error(`gpg made no key for ${name}: ${listing}`);
+  return { home, fingerprint };
+}
+
+export function dropSigningKey(key: SigningKey): void {
+  execFileSync('gpgconf', ['--homedir', key.home, '--kill', 'gpg-agent'], { stdio: 'ignore' });
+  rmSync(key.home, { recursive: true, force: true });
+}
+
+/** The key's public part in binary OpenPGP form. */
+export function exportPublicKey(key: SigningKey): Buffer {
+  return execFileSync('gpg', ['--homedir', key.home, '--batch', '--export', key.fingerprint]);
+}
+
+/** A detached binary signature `<file>.sig`, as makepkg --sign makes. */
+export function signFile(key: SigningKey, file: string): string {
+  execFileSync(
+    'gpg',
+    [
+      '--homedir',
+      key.home,
+      '--batch',
+      '--yes',
+      '--local-user',
+      key.fingerprint,
+      '--detach-sign',
+      '--output',
+      `${file}.sig`,
+      file,
+    ],
+    { stdio: 'pipe' },
+  );
+  return `${file}.sig`;
 }
 
 function placeFile(source: string, dir: string): string {
