@@ -197,13 +197,12 @@ interface Hold {
 }
 
 /**
- * The endpoint's holds as one lookup: IgnorePkg first (libalpm checks it first), then the members of
- * ignored groups the client listed.
+ * An endpoint's holds as one lookup, name → what holds it (null: nothing): IgnorePkg first, as libalpm
+ * checks it first, then the members of ignored groups. The client checks plans with it too.
  */
-function compileHolds(
+export function compilePacmanHolds(
   holds: PacmanHolds | undefined,
-  isOverridden: (name: string) => boolean,
-): (name: string) => Hold | null {
+): (name: string) => { reason: HoldReason; held_by: string } | null {
   if (holds === undefined) return () => null;
   const ignoredBy = compilePacmanPatterns(holds.ignore_pkg);
   const groupOf = new Map<string, string>();
@@ -212,12 +211,26 @@ function compileHolds(
   }
   return (name) => {
     const pattern = ignoredBy(name);
-    const group = pattern === null ? groupOf.get(name) : undefined;
-    if (pattern === null && group === undefined) return null;
-    return pattern !== null
-      ? { reason: 'ignore_pkg', held_by: pattern, overridden: isOverridden(name) }
-      : { reason: 'ignore_group', held_by: group!, overridden: isOverridden(name) };
+    if (pattern !== null) return { reason: 'ignore_pkg', held_by: pattern };
+    const group = groupOf.get(name);
+    return group === undefined ? null : { reason: 'ignore_group', held_by: group };
   };
+}
+
+function compileHolds(
+  holds: PacmanHolds | undefined,
+  isOverridden: (name: string) => boolean,
+): (name: string) => Hold | null {
+  const holdOf = compilePacmanHolds(holds);
+  return (name) => {
+    const hold = holdOf(name);
+    return hold === null ? null : { ...hold, overridden: isOverridden(name) };
+  };
+}
+
+/** A hold in pacman.conf's words: "IgnorePkg linux*", "IgnoreGroup xorg". */
+export function describeHold(hold: { reason: HoldReason; held_by: string }): string {
+  return `${hold.reason === 'ignore_group' ? 'IgnoreGroup' : 'IgnorePkg'} ${hold.held_by}`;
 }
 
 /** How many changes applying the plan makes: versions, removals and install reasons. */

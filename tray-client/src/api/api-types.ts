@@ -2,6 +2,7 @@ import type {
   OperationStatus,
   OperationType,
   PackagePool,
+  PacmanHolds,
   RepositoryReport,
   SyncPlan,
   SyncStatus,
@@ -54,6 +55,7 @@ export interface RepositoryReportBody {
   repositories?: RepositoryReport[];
   cached_packages?: Array<{ name: string; version: string }>;
   archive?: boolean;
+  holds?: PacmanHolds;
 }
 
 export interface RepositoryReportResult {

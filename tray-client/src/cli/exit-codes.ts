@@ -63,7 +63,7 @@ export function exitCodeFor(error: unknown): number {
   // The client refused the plan before pacman changed anything (or pacman refused a package conflict).
   if (
     error instanceof PacmanError &&
-    (error.code === 'PLAN_UNAVAILABLE' || error.code === 'PACKAGE_CONFLICT')
+    (error.code === 'PLAN_UNAVAILABLE' || error.code === 'PACKAGE_CONFLICT' || error.code === 'PACKAGE_HELD')
   ) {
     return EXIT.REFUSED;
   }

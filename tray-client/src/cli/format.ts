@@ -1,4 +1,4 @@
-import type { PlanItem, SyncPlan } from '@pacman-sync/shared';
+import { describeHold, type PlanItem, type SyncPlan } from '@pacman-sync/shared';
 
 import type { Endpoint, Operation } from '../api/api-types';
 import { planCounts } from '../reporting/status-summary';
@@ -11,12 +11,20 @@ export function formatPlan(plan: SyncPlan, title: string): string[] {
     lines.push(`  ${heading} (${items.length}):`);
     for (const item of items) lines.push(`    ${item}`);
   };
+  const overridden = new Map(plan.overridden_holds.map((hold) => [hold.package_name, hold]));
+  const override = (name: string) => {
+    const hold = overridden.get(name);
+    return hold ? `  (held by ${describeHold(hold)}; the pool overrides the hold)` : '';
+  };
   const item = (entry: PlanItem) => {
     const from = entry.from_version ? `${entry.from_version} -> ` : '';
     const reason = entry.install_reason === 'dependency' ? ' [dependency]' : '';
     const substituted =
       entry.to_version !== entry.wanted_version ? ` (target has ${entry.wanted_version})` : '';
-    return `${entry.package_name} ${from}${entry.to_version}${reason}${substituted}  from ${source(entry)}`;
+    return (
+      `${entry.package_name} ${from}${entry.to_version}${reason}${substituted}  from ${source(entry)}` +
+      override(entry.package_name)
+    );
   };
   const counts = planCounts(plan);
   lines.push(`${title}: ${counts || 'nothing to change'}`);
@@ -25,7 +33,14 @@ export function formatPlan(plan: SyncPlan, title: string): string[] {
   section('downgrade', plan.downgrade.map(item));
   section(
     'remove',
-    plan.remove.map((entry) => `${entry.package_name} ${entry.version}`),
+    plan.remove.map((entry) => `${entry.package_name} ${entry.version}${override(entry.package_name)}`),
+  );
+  section(
+    'set install reason',
+    plan.reasons.map(
+      (entry) =>
+        `${entry.package_name} ${entry.version}: ${entry.from_reason} -> ${entry.to_reason}${override(entry.package_name)}`,
+    ),
   );
   section(
     'unavailable (left as they are)',
@@ -36,6 +51,18 @@ export function formatPlan(plan: SyncPlan, title: string): string[] {
           ? ` (offered: ${entry.available_versions.join(', ')})`
           : ' (not offered)'),
     ),
+  );
+  section(
+    'held by pacman.conf (left as they are)',
+    plan.held.map((entry) => {
+      const wanted =
+        entry.change === 'remove'
+          ? 'remove it'
+          : entry.change === 'reason'
+            ? 'set its install reason'
+            : `${entry.change} to ${entry.wanted_version}`;
+      return `${entry.package_name} ${entry.installed_version ?? '(not installed)'}: would ${wanted}  (${describeHold(entry)})`;
+    }),
   );
   section(
     'extra, kept',

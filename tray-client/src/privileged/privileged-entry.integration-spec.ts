@@ -3,7 +3,18 @@
 // command lines and step documents, and nothing may reach pacman. The pacman it would run is a stand-in
 // that writes down each start, so "refused before pacman starts" is checked, not assumed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { useTestRoot } from '../../test/support/pacman-fixture';
@@ -206,6 +217,98 @@ describe('pacman-sync-privileged started by a hostile desktop user through sudo'
     ];
     for (const [input, reason] of cases) expectRefused(elevate(argvFor(1), input), reason);
     expectRefused(elevate(argvFor(1), ' '.repeat(9 * 1024 * 1024)), /larger than/);
+  });
+
+  /** The desktop user's own copy of the sync databases, as its client keeps it. */
+  function usersDatabases(): string {
+    const dbpath = join(root().session!.home, 'db-copy');
+    rmSync(dbpath, { recursive: true, force: true });
+    mkdirSync(join(dbpath, 'sync'), { recursive: true });
+    for (const repository of ['arch', 'manjaro']) {
+      copyFileSync(join(root().dbpath, 'sync', `${repository}.db`), join(dbpath, 'sync', `${repository}.db`));
+    }
+    for (const path of [
+      dbpath,
+      join(dbpath, 'sync'),
+      join(dbpath, 'sync', 'arch.db'),
+      join(dbpath, 'sync', 'manjaro.db'),
+    ]) {
+      chownSync(path, uid, gid);
+    }
+    return dbpath;
+  }
+  const download = (dbpath: string, repository = 'arch', name = 'tool'): PacmanStep => ({
+    action: 'download',
+    dbpath,
+    packages: [{ repository, name }],
+  });
+  const privateCopies = () =>
+    readdirSync(tmpdir()).filter((entry) => entry.startsWith('pacman-sync-privileged-db-'));
+
+  it("fetches with pacman -Sw from its own copy of the caller's databases, which it removes afterwards", () => {
+    const dbpath = usersDatabases();
+    const copiesBefore = privateCopies();
+    const run = elevate(argvFor(1), document(download(dbpath)));
+
+    expect(run.status).toBe(0);
+    const argv = readFileSync(record, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('argv:'))
+      .map((line) => line.slice('argv:'.length));
+    const copy = argv.find((arg) => arg.startsWith('--dbpath=/') && arg !== `--dbpath=${spy.dbpath}`)!;
+    expect(argv.slice(argv.indexOf('-Sw'))).toEqual([
+      '-Sw',
+      '--noconfirm',
+      '--nodeps',
+      '--nodeps',
+      copy,
+      '--',
+      'arch/tool',
+    ]);
+    expect(copy).not.toContain(dbpath);
+    expect(privateCopies()).toEqual(copiesBefore);
+  });
+
+  it("refuses a download step whose databases are not plain files in the caller's directory", () => {
+    const dbpath = usersDatabases();
+    const linked = join(root().session!.home, 'db-linked');
+    rmSync(linked, { recursive: true, force: true });
+    mkdirSync(linked);
+    symlinkSync(join(dbpath, 'sync'), join(linked, 'sync'));
+    const fileLinked = join(root().session!.home, 'db-file-linked');
+    rmSync(fileLinked, { recursive: true, force: true });
+    mkdirSync(join(fileLinked, 'sync'), { recursive: true });
+    symlinkSync('/etc/shadow', join(fileLinked, 'sync', 'arch.db'));
+    const cases: Array<[PacmanStep, RegExp]> = [
+      [download('relative/db'), /dbpath "relative\/db" is not an absolute, normal path/],
+      [download(`${dbpath}/../db-copy`), /is not an absolute, normal path/],
+      [download(dbpath, '../x'), /is not a repository name/],
+      [download(dbpath, 'arch', '--root=/'), /is not a package name/],
+      [download(dbpath, 'elsewhere'), /repository elsewhere is not in the target's pacman configuration/],
+      [download(linked), /sync is not a directory \(or is a symbolic link\)/],
+      [download(fileLinked), /arch.db is not a regular file/],
+      [download(join(root().session!.home, 'nothing')), /is not a directory/],
+    ];
+    for (const [step, reason] of cases) expectRefused(elevate(argvFor(1), document(step)), reason);
+  });
+
+  it('checks a file a download step was to fetch when its upgrade comes, and stops there if it is not right', () => {
+    const dbpath = usersDatabases();
+    // The stand-in pacman fetches nothing: the file the upgrade names is not in the cache when its turn comes.
+    const fetched = join(root().cachedir, 'tool-1.1-1-any.pkg.tar.gz');
+    rmSync(fetched, { force: true });
+    const run = elevate(argvFor(1), document(download(dbpath), upgrade(fetched, 'tool', '1.1-1')));
+
+    expect(run.status).toBe(2);
+    expect(run.events).toEqual([
+      { event: 'step', index: 0 },
+      { event: 'exit', index: 0, code: 0 },
+      { event: 'fatal', code: 'PRIVILEGE', message: `refused step 2: ${fetched} does not exist` },
+    ]);
+    const starts = readFileSync(record, 'utf8')
+      .split('---')
+      .filter((block) => block.includes('argv:'));
+    expect(starts).toHaveLength(1);
   });
 
   it('refuses a command line that names another root, adds an option, or announces another count', () => {

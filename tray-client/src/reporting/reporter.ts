@@ -11,7 +11,7 @@ import { StateStore, writePrivateFileAtomic } from '../core/config/state-dir';
 import { PacmanAdapter } from '../core/pacman/pacman-adapter';
 import { statusSummary } from './status-summary';
 
-/** What the last repository report sent, so an unchanged cache or archive setting is not sent again. */
+/** What the last repository report sent, so an unchanged cache, archive setting or holds are not sent again. */
 export const REPORTED_OFFER_FILE = 'reported-offer.json';
 
 export interface StateReportOutcome {
@@ -82,17 +82,14 @@ export class Reporter {
 
   async reportRepositories(): Promise<RepositoryReportOutcome> {
     const { api, adapter, endpointId } = this.options;
-    const [repositories, cached] = await Promise.all([
-      adapter.readRepositories({ refresh: this.options.refreshRepositories ?? true }),
-      adapter.readCachedPackages(),
-    ]);
+    const { repositories, cached, archive, holds } = await adapter.readPackageOffer({
+      refresh: this.options.refreshRepositories ?? true,
+    });
     const contentHash = repositoryContentHash(repositories);
-    const cachedPackages = cached.map((file) => ({ name: file.name, version: file.version }));
-    const archive = adapter.config.archiveUrl !== null;
-    // The server's hash covers the repositories only; the cache and the archive setting are part of
-    // what the endpoint can install too, so a local fingerprint decides whether they must go again.
+    // The server's hash covers the repositories only; the cache, the archive setting and the holds are
+    // part of what the endpoint can install too, so a local fingerprint decides whether they must go again.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify([contentHash, cachedPackages, archive]))
+      .update(JSON.stringify([contentHash, cached, archive, holds]))
       .digest('hex');
     if (fingerprint === this.readReportedFingerprint()) {
       const result = await api.reportRepositories(endpointId, { content_hash: contentHash });
@@ -100,8 +97,9 @@ export class Reporter {
     }
     const result = await api.reportRepositories(endpointId, {
       repositories,
-      cached_packages: cachedPackages,
+      cached_packages: cached,
       archive,
+      holds,
     });
     writePrivateFileAtomic(this.reportedOfferPath, `${JSON.stringify({ fingerprint })}\n`);
     return { sent: 'full', result };

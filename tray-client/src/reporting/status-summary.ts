@@ -22,7 +22,9 @@ export function planCounts(plan: SyncPlan): string {
     [plan.upgrade.length, 'to upgrade'],
     [plan.downgrade.length, 'to downgrade'],
     [plan.remove.length, 'to remove'],
+    [plan.reasons.length, 'reasons to set'],
     [plan.unavailable.length, 'unavailable'],
+    [plan.held.length, 'held'],
     [plan.kept_extra.length, 'extra kept'],
   ];
   return parts

@@ -152,6 +152,59 @@ describe('plan and operation rows', () => {
     ]);
   });
 
+  it('shows reason changes, held packages and the holds the pool overrides', () => {
+    const holding = syncPlan({
+      upgrade: [planItem('linux', '6.12.1-1', '6.12.4-1', { repository: 'core' })],
+      reasons: [
+        { package_name: 'htop', version: '3.3.0-1', from_reason: 'dependency', to_reason: 'explicit' },
+      ],
+      held: [
+        {
+          package_name: 'xorg-server',
+          change: 'upgrade',
+          installed_version: '21.1.13-1',
+          wanted_version: '21.1.14-1',
+          reason: 'ignore_group',
+          held_by: 'xorg',
+        },
+      ],
+      overridden_holds: [
+        {
+          package_name: 'linux',
+          change: 'upgrade',
+          installed_version: '6.12.1-1',
+          wanted_version: '6.12.4-1',
+          reason: 'ignore_pkg',
+          held_by: 'linux*',
+        },
+      ],
+    });
+    expect(planRows(holding)).toEqual([
+      {
+        action: 'upgrade',
+        packageName: 'linux',
+        from: '6.12.1-1',
+        to: '6.12.4-1',
+        note: 'from repository (core); held by IgnorePkg linux*, overridden by the pool',
+      },
+      {
+        action: 'reason',
+        packageName: 'htop',
+        from: '3.3.0-1 (dependency)',
+        to: '3.3.0-1 (explicit)',
+        note: 'install reason only',
+      },
+      {
+        action: 'held',
+        packageName: 'xorg-server',
+        from: '21.1.13-1',
+        to: '21.1.14-1',
+        note: 'IgnoreGroup xorg in pacman.conf; left as it is (the plan would upgrade it)',
+      },
+    ]);
+    expect(describePlan(holding)).toBe('1 to upgrade, 1 reasons to set, 1 held');
+  });
+
   it('counts a plan in one phrase', () => {
     expect(describePlan(plan)).toBe('1 to install, 1 to downgrade, 1 to remove, 1 unavailable');
     expect(describePlan(syncPlan())).toBe('nothing to do');

@@ -1,6 +1,6 @@
 // Everything the tray shows, computed from the backend's data without GTK, so that it is unit-tested
 // without a display and the GTK code (tray-app.ts) only copies it onto widgets.
-import { PlanItem, SyncPlan } from '@pacman-sync/shared';
+import { describeHold, PlanItem, SyncPlan } from '@pacman-sync/shared';
 
 import { IncomingSyncRequest, TrayOperation, TrayState, TrayStatus } from './tray-backend';
 
@@ -99,7 +99,7 @@ function clip(text: string, max: number): string {
   return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
 }
 
-export type PlanAction = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unavailable';
+export type PlanAction = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'reason' | 'unavailable' | 'held';
 
 export interface PlanRow {
   action: PlanAction;
@@ -110,15 +110,24 @@ export interface PlanRow {
 }
 
 export function planRows(plan: SyncPlan): PlanRow[] {
+  const overridden = new Map(plan.overridden_holds.map((hold) => [hold.package_name, hold]));
+  // A change the pool makes although this machine holds the package says so.
+  const withOverride = (name: string, note: string) => {
+    const hold = overridden.get(name);
+    const override = hold ? `held by ${describeHold(hold)}, overridden by the pool` : '';
+    return [note, override].filter(Boolean).join('; ');
+  };
   const change = (action: PlanAction) => (item: PlanItem) => ({
     action,
     packageName: item.package_name,
     from: item.from_version ?? '',
     to: item.to_version,
-    note:
+    note: withOverride(
+      item.package_name,
       item.to_version !== item.wanted_version
         ? `target has ${item.wanted_version}; closest available`
         : `from ${item.source}${item.repository ? ` (${item.repository})` : ''}`,
+    ),
   });
   return [
     ...plan.install.map(change('install')),
@@ -129,7 +138,14 @@ export function planRows(plan: SyncPlan): PlanRow[] {
       packageName: removal.package_name,
       from: removal.version,
       to: '',
-      note: '',
+      note: withOverride(removal.package_name, ''),
+    })),
+    ...plan.reasons.map((reason) => ({
+      action: 'reason' as const,
+      packageName: reason.package_name,
+      from: `${reason.version} (${reason.from_reason})`,
+      to: `${reason.version} (${reason.to_reason})`,
+      note: withOverride(reason.package_name, 'install reason only'),
     })),
     ...plan.unavailable.map((missing) => ({
       action: 'unavailable' as const,
@@ -139,6 +155,13 @@ export function planRows(plan: SyncPlan): PlanRow[] {
       note: missing.available_versions.length
         ? `offered: ${missing.available_versions.join(', ')}`
         : 'no repository or cache offers it',
+    })),
+    ...plan.held.map((hold) => ({
+      action: 'held' as const,
+      packageName: hold.package_name,
+      from: hold.installed_version ?? '',
+      to: hold.change === 'remove' ? '' : (hold.wanted_version ?? ''),
+      note: `${describeHold(hold)} in pacman.conf; left as it is (the plan would ${hold.change === 'reason' ? 'set its reason' : hold.change} it)`,
     })),
   ];
 }
@@ -150,7 +173,9 @@ export function describePlan(plan: SyncPlan): string {
     [plan.upgrade.length, 'to upgrade'],
     [plan.downgrade.length, 'to downgrade'],
     [plan.remove.length, 'to remove'],
+    [plan.reasons.length, 'reasons to set'],
     [plan.unavailable.length, 'unavailable'],
+    [plan.held.length, 'held'],
   ]
     .filter(([count]) => count !== 0)
     .map(([count, what]) => `${count} ${what}`);

@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-import type { HeldPackageDto, PlanItemDto, SyncPlanDto } from '../api/generated/models';
+import { describeHold } from '@pacman-sync/shared';
+
+import type { PlanItemDto, SyncPlanDto } from '../api/generated/models';
 import { cappedRows } from '../ui/capped-rows';
 
 interface PlanRow {
@@ -74,11 +76,6 @@ export class PlanViewComponent {
       .map(([count, what]) => `${count} ${what}`)
       .join(', ');
   });
-}
-
-/** How a hold reads: "IgnorePkg linux*", "IgnoreGroup xorg". */
-export function describeHold(hold: Pick<HeldPackageDto, 'reason' | 'held_by'>): string {
-  return `${hold.reason === 'ignore_group' ? 'IgnoreGroup' : 'IgnorePkg'} ${hold.held_by}`;
 }
 
 export function planRows(plan: SyncPlanDto): PlanRow[] {

@@ -38,7 +38,8 @@ describe('database readers', () => {
     writeDesc(
       local,
       'bar-2-1',
-      '%NAME%\nbar\n\n%VERSION%\n2-1\n\n%DEPENDS%\nfoo>=1\n\n%CONFLICTS%\nbaz<2\n\n%PROVIDES%\nbaz=2-1\nlibbar.so=2-64\n',
+      '%NAME%\nbar\n\n%VERSION%\n2-1\n\n%GROUPS%\nxorg\nxorg-drivers\n\n%DEPENDS%\nfoo>=1\n\n' +
+        '%CONFLICTS%\nbaz<2\n\n%PROVIDES%\nbaz=2-1\nlibbar.so=2-64\n',
     );
     mkdirSync(join(local, 'half-installed-1-1'));
     writeFileSync(join(local, 'ALPM_DB_VERSION'), '9\n');
@@ -53,6 +54,7 @@ describe('database readers', () => {
         asDependency: false,
         conflicts: ['baz<2'],
         provides: ['baz=2-1', 'libbar.so=2-64'],
+        groups: ['xorg', 'xorg-drivers'],
       },
       {
         name: 'foo',
@@ -63,6 +65,7 @@ describe('database readers', () => {
         asDependency: true,
         conflicts: [],
         provides: [],
+        groups: [],
       },
     ]);
   });
@@ -75,7 +78,7 @@ describe('database readers', () => {
 
   const syncDesc = (name: string, version: string) =>
     `%FILENAME%\n${name}-${version}-x86_64.pkg.tar.zst\n\n%NAME%\n${name}\n\n%VERSION%\n${version}\n\n%ARCH%\nx86_64\n` +
-    `\n%CONFLICTS%\n${name}-git\n\n%PROVIDES%\n${name}-git=${version}\n`;
+    `\n%GROUPS%\n${name}-group\n\n%CONFLICTS%\n${name}-git\n\n%PROVIDES%\n${name}-git=${version}\n`;
 
   it.each([
     ['gzip (read in process)', ['-z']],
@@ -105,6 +108,7 @@ describe('database readers', () => {
         filename: 'foo-1.0-1-x86_64.pkg.tar.zst',
         conflicts: ['foo-git'],
         provides: ['foo-git=1.0-1'],
+        groups: ['foo-group'],
       },
       {
         name: longName,
@@ -113,6 +117,7 @@ describe('database readers', () => {
         filename: `${longName}-2:3.4-5-x86_64.pkg.tar.zst`,
         conflicts: [`${longName}-git`],
         provides: [`${longName}-git=2:3.4-5`],
+        groups: [`${longName}-group`],
       },
     ]);
   });
@@ -155,6 +160,7 @@ describe('database readers', () => {
         'conflict = ebtables<2',
         'provides = iptables=1:1.8.10-2',
         'replaces = iptables-legacy',
+        'group = firewall',
         '',
       ].join('\n'),
     );
@@ -167,6 +173,7 @@ describe('database readers', () => {
       version: '1:1.8.10-2',
       conflicts: ['iptables', 'ebtables<2'],
       provides: ['iptables=1:1.8.10-2'],
+      groups: ['firewall'],
     });
   });
 

@@ -39,6 +39,8 @@ export interface LocalDbPackage {
   /** pacman's conflict and provision strings as recorded (`iptables`, `foo<2`, `libfoo.so=1-64`). */
   conflicts: string[];
   provides: string[];
+  /** %GROUPS%: the package groups it belongs to (what IgnoreGroup matches). */
+  groups: string[];
 }
 
 /**
@@ -84,6 +86,7 @@ export function readLocalDb(dbpath: string): LocalDbPackage[] | null {
       asDependency: descValue(desc, 'REASON') === '1',
       conflicts: desc.get('CONFLICTS') ?? [],
       provides: desc.get('PROVIDES') ?? [],
+      groups: desc.get('GROUPS') ?? [],
     });
   }
   return packages;
@@ -113,6 +116,7 @@ export interface SyncDbPackage {
   filename: string | null;
   conflicts: string[];
   provides: string[];
+  groups: string[];
 }
 
 /**
@@ -135,6 +139,7 @@ export async function readSyncDb(path: string, runner: ProcessRunner): Promise<S
       filename: descValue(desc, 'FILENAME'),
       conflicts: desc.get('CONFLICTS') ?? [],
       provides: desc.get('PROVIDES') ?? [],
+      groups: desc.get('GROUPS') ?? [],
     });
   }
   return packages;
@@ -245,12 +250,17 @@ export interface PackageRelations {
   provides: string[];
 }
 
+/** A package file's own metadata: its relations and the groups it belongs to. */
+export interface PackageInfo extends PackageRelations {
+  groups: string[];
+}
+
 /**
- * The name, version, conflicts and provisions a package file declares in its `.PKGINFO`. bsdtar reads
+ * The name, version, conflicts, provisions and groups a package file declares in its `.PKGINFO`. bsdtar reads
  * every compression pacman accepts; `-q` stops at the first match, and makepkg writes `.PKGINFO` first,
  * so a large package is not decompressed whole.
  */
-export async function readPackageInfo(path: string, runner: ProcessRunner): Promise<PackageRelations> {
+export async function readPackageInfo(path: string, runner: ProcessRunner): Promise<PackageInfo> {
   const result = await runner.run('bsdtar', ['-x', '-q', '-O', '-f', path, '.PKGINFO']);
   const info = new Map<string, string[]>();
   for (const line of result.stdout.split('\n')) {
@@ -264,5 +274,11 @@ export async function readPackageInfo(path: string, runner: ProcessRunner): Prom
       `cannot read .PKGINFO of ${path}: ${result.lines.slice(-3).join(' ') || 'no pkgname or pkgver'}`,
     );
   }
-  return { name, version, conflicts: info.get('conflict') ?? [], provides: info.get('provides') ?? [] };
+  return {
+    name,
+    version,
+    conflicts: info.get('conflict') ?? [],
+    provides: info.get('provides') ?? [],
+    groups: info.get('group') ?? [],
+  };
 }

@@ -11,16 +11,24 @@ import {
   utimesSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { machine } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
+  compilePacmanHolds,
+  compilePacmanPatterns,
+  describeHold,
   FOREIGN_REPOSITORY,
+  InstallReason,
   isValidPackageName,
   isValidPackageVersion,
+  isValidPacmanConfValue,
   isValidRepositoryName,
   PackageOffer,
   PackageState,
+  PacmanHolds,
+  planChangeCount,
   PlanItem,
   RepositoryReport,
   SyncPlan,
@@ -29,11 +37,14 @@ import {
 
 import { Environment, PacmanConfig } from '../config/client-config';
 import { resolveCacheDir } from '../config/state-dir';
+import { firstPresent, probeUrl } from '../sync/archive-probe';
 import { PackageSources, RepositoryContents, ResolvedPackage, resolvePackage } from '../sync/package-sources';
+import { planSteps, reasonsToSet, ResolvedChange } from '../sync/plan-steps';
 import { PacmanProgressParser, ProgressListener } from '../sync/progress';
 import {
   fileIdentity,
   LocalDbPackage,
+  PackageInfo,
   PackageRelations,
   readLocalDb,
   readPackageInfo,
@@ -43,7 +54,15 @@ import {
 } from './alpm-db';
 import { PackageFile, listPackageFiles } from './package-files';
 import { PacmanError, UnsafeTargetError, failureFromOutput, OUTPUT_TAIL_LINES } from './pacman-errors';
-import { confOption, PacmanConfDump, parsePacmanConf } from './pacman-conf';
+import {
+  confArchitectures,
+  confOption,
+  confSigLevels,
+  describeSigLevel,
+  PacmanConfDump,
+  parsePacmanConf,
+  weakerSigLevel,
+} from './pacman-conf';
 import { transactionConflicts } from './package-conflicts';
 import {
   isUrl,
@@ -100,12 +119,21 @@ export interface ApplyOptions {
   poolName?: () => Promise<string | null>;
 }
 
+/** What an endpoint can install and what it holds, as its repository report and the planner take it. */
+export interface EndpointOffer extends PackageOffer {
+  cached: Array<{ name: string; version: string }>;
+  archive: boolean;
+  holds: PacmanHolds;
+}
+
 export interface ApplySummary {
   installed: number;
   upgraded: number;
   downgraded: number;
   removed: number;
-  /** What went on pacman -U's command line, in plan order. */
+  /** Install reasons set without a version change. */
+  reasonsSet: number;
+  /** What went on pacman -U's command lines: a keyring's transaction first, then the plan's, in plan order. */
   files: string[];
   /** The pacman steps, in order (empty when the plan changes nothing). */
   steps: PacmanStep[];
@@ -279,76 +307,106 @@ export class PacmanAdapter {
       install_reason: pkg.asDependency ? 'dependency' : 'explicit',
     }));
     packages.sort((a, b) => (a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0));
-    return { pacman_version: pacmanVersion, architecture: this.architecture(conf), packages };
+    // SystemState carries one architecture: the first value (CachyOS lists `x86_64 x86_64_v3`).
+    return { pacman_version: pacmanVersion, architecture: this.architectures(conf)[0], packages };
   }
 
   /** Every configured repository with what it offers, from the private sync database copy. */
   async readRepositories(options: { refresh?: boolean } = {}): Promise<RepositoryReport[]> {
-    const contents = await this.repositoryContents(options.refresh ?? true);
-    return contents.map((repository) => ({
-      repo_name: repository.name,
-      repo_url: repository.servers[0] ?? '',
-      packages: repository.packages.map((pkg) => ({
-        name: pkg.name,
-        version: pkg.version,
-        architecture: pkg.architecture,
-      })),
-    }));
+    return toRepositoryReports(await this.repositoryContents(options.refresh ?? true));
   }
 
-  /** What this endpoint can install, in the shape the shared planner takes. */
-  async readPackageOffer(options: { refresh?: boolean } = {}): Promise<PackageOffer> {
-    const [repositories, cached] = await Promise.all([
-      this.readRepositories(options),
-      this.readCachedPackages(),
-    ]);
+  /** What this endpoint can install and what its pacman.conf holds, in the shape the shared planner takes. */
+  async readPackageOffer(options: { refresh?: boolean } = {}): Promise<EndpointOffer> {
+    const conf = await this.pacmanConf();
+    const contents = await this.repositoryContents(options.refresh ?? true, conf);
+    const installed = readLocalDb(this.dbpath(conf)) ?? [];
+    const holds = pacmanHolds(conf, installed, contents);
     return {
-      repositories,
-      cached: cached.map((file) => ({ name: file.name, version: file.version })),
+      repositories: toRepositoryReports(contents),
+      cached: this.cachedFiles(conf).map((file) => ({ name: file.name, version: file.version })),
       archive: this.config.archiveUrl !== null,
+      // Only what the server accepts: a value pacman.conf allows but the API does not is still held here.
+      holds: {
+        ignore_pkg: holds.ignore_pkg.filter(isValidPacmanConfValue),
+        ignore_group: holds.ignore_group.filter(isValidPacmanConfValue),
+        ignored_group_members: holds.ignored_group_members.filter(
+          (member) => isValidPackageName(member.package_name) && isValidPacmanConfValue(member.group),
+        ),
+      },
     };
   }
 
   async readCachedPackages(): Promise<PackageFile[]> {
-    return this.cacheDirs(await this.pacmanConf()).flatMap((dir) => listPackageFiles(dir));
+    return this.cachedFiles(await this.pacmanConf());
+  }
+
+  private cachedFiles(conf: PacmanConfDump): PackageFile[] {
+    return this.cacheDirs(conf).flatMap((dir) => listPackageFiles(dir));
   }
 
   /**
-   * Applies a sync plan as ordered pacman steps: every install, upgrade and downgrade resolved to an exact
-   * file and installed in ONE `pacman -U` transaction, then the planned install reasons, then ONE
-   * `pacman -R` for removals. A client that is not root starts ONE elevated process for all of them.
+   * Applies a sync plan as ordered pacman steps: a keyring it installs or upgrades first, in a transaction of
+   * its own; every other install, upgrade and downgrade resolved to an exact file and installed in ONE
+   * `pacman -U` transaction (repository files fetched first by `pacman -Sw`, which tries every mirror and
+   * checks each file with its repository's SigLevel); then the install reasons that still differ; then ONE
+   * `pacman -R` for removals. A client that is not root starts ONE elevated process for all of them. A plan
+   * that changes a package this machine's pacman.conf holds, unless the pool overrides the hold, is refused
+   * before anything starts.
    */
   async applyPlan(plan: SyncPlan, options: ApplyOptions = {}): Promise<ApplySummary> {
     const started = Date.now();
-    const changes = [...plan.install, ...plan.upgrade, ...plan.downgrade];
+    const changes: Array<Omit<ResolvedChange, 'file'>> = [
+      ...plan.install.map((item) => ({ item, change: 'install' as const })),
+      ...plan.upgrade.map((item) => ({ item, change: 'upgrade' as const })),
+      ...plan.downgrade.map((item) => ({ item, change: 'downgrade' as const })),
+    ];
+    const items = changes.map((change) => change.item);
     assertSafePlan(plan);
     if (plan.unavailable.length > 0 && !options.acceptUnavailable) {
       const list = plan.unavailable.map((item) => `${item.package_name} ${item.wanted_version}`).join(', ');
       throw new PacmanError('PLAN_UNAVAILABLE', `the plan wants versions nothing offers: ${list}`);
     }
     const progress = options.onProgress ?? (() => undefined);
-    const files: string[] = [];
-    const steps: PacmanStep[] = [];
+    if (planChangeCount(plan) === 0) {
+      // Nothing to change: no database is read or refreshed, no pacman and no elevation is started.
+      progress({ phase: 'done', current: 1, total: 1, package: null, message: 'done' });
+      return {
+        installed: 0,
+        upgraded: 0,
+        downgraded: 0,
+        removed: 0,
+        reasonsSet: 0,
+        files: [],
+        steps: [],
+        durationMs: Date.now() - started,
+        outputTail: [],
+      };
+    }
 
     const conf = await this.pacmanConf();
     const dbpath = this.dbpath(conf);
+    const installed = readLocalDb(dbpath) ?? [];
+    const repositories = await this.repositoryContents(options.refreshDatabases ?? false, conf);
+    assertHoldsRespected(plan, compilePacmanHolds(pacmanHolds(conf, installed, repositories)));
+
+    const resolvedChanges: ResolvedChange[] = [];
     let removedWithInstalls = new Set<string>();
-    if (changes.length > 0) {
+    if (items.length > 0) {
       progress({
         phase: 'resolve',
         current: 0,
-        total: changes.length,
+        total: items.length,
         package: null,
         message: 'resolving package files',
       });
-      const installed = readLocalDb(dbpath) ?? [];
-      const sources = await this.packageSources(options.refreshDatabases ?? false, conf, installed);
-      const resolved: ResolvedPackage[] = [];
+      const sources = this.packageSources(conf, repositories);
       const missing: string[] = [];
-      for (const item of changes) {
-        const found = resolvePackage(item.package_name, item.to_version, item.repository, sources);
-        if (found) resolved.push(found);
-        else missing.push(`${item.package_name} ${item.to_version}`);
+      for (const change of changes) {
+        const found = await this.resolveFile(change.item, sources);
+        if (found)
+          resolvedChanges.push({ ...change, file: { ...found, target: canonicalTarget(found.target) } });
+        else missing.push(`${change.item.package_name} ${change.item.to_version}`);
       }
       if (missing.length > 0) {
         throw new PacmanError(
@@ -356,39 +414,31 @@ export class PacmanAdapter {
           `no cache file, repository or archive offers: ${missing.join(', ')} (configure [pacman] archive_url to reach older versions)`,
         );
       }
-      const targets = changes.map((item, index) => ({
-        name: item.package_name,
-        version: item.to_version,
-        file: canonicalTarget(resolved[index].target),
-      }));
-      for (const target of targets) {
+      for (const { item, file } of resolvedChanges) {
+        const target = { name: item.package_name, version: item.to_version, file: file.target };
         if (!targetMatchesFile(target)) throw new UnsafeTargetError('package file', target.file);
       }
-      files.push(...targets.map((target) => target.file));
-      removedWithInstalls = await this.conflictRemovals(changes, resolved, sources, installed, plan);
-      // pacman asks before removing a conflicting package, and --noconfirm answers no; the step answers yes
-      // to exactly that question, and conflictRemovals has checked every package it can remove.
-      steps.push({ action: 'upgrade', packages: targets, remove_conflicting: removedWithInstalls.size > 0 });
-      for (const reason of ['dependency', 'explicit'] as const) {
-        const names = changes
-          .filter((item) => item.install_reason === reason)
-          .map((item) => item.package_name);
-        if (names.length > 0) steps.push({ action: 'reason', reason, packages: names });
-      }
+      assertArchiveSignatureChecks(resolvedChanges, conf);
+      const infos = new Map<string, Promise<PackageInfo | null>>();
+      await this.assertGroupHoldsOfFiles(resolvedChanges, conf, plan, infos);
+      removedWithInstalls = await this.conflictRemovals(resolvedChanges, sources, installed, plan, infos);
     }
-    const removals = plan.remove
-      .map((item) => item.package_name)
-      .filter((name) => !removedWithInstalls.has(name));
-    if (removals.length > 0) steps.push({ action: 'remove', packages: removals });
 
+    const steps = planSteps({
+      changes: resolvedChanges,
+      privateDbPath: this.privateDbPath,
+      removeConflicting: removedWithInstalls.size > 0,
+      reasons: reasonsToSet(
+        items,
+        plan.reasons,
+        new Map(installed.map((pkg) => [pkg.name, pkg.asDependency ? 'dependency' : 'explicit'] as const)),
+      ),
+      removals: plan.remove.map((item) => item.package_name).filter((name) => !removedWithInstalls.has(name)),
+    });
     const output = await this.runSteps(steps, {
       poolName: options.poolName ?? (() => Promise.resolve(null)),
       dbpath,
-      listener: this.progressListener(steps, progress, {
-        install: changes.length,
-        removedWithInstalls: removedWithInstalls.size,
-        download: files.filter((file) => isUrl(file)).length,
-      }),
+      listener: this.progressListener(steps, progress, removedWithInstalls.size),
     });
     progress({ phase: 'done', current: 1, total: 1, package: null, message: 'done' });
     return {
@@ -396,29 +446,75 @@ export class PacmanAdapter {
       upgraded: plan.upgrade.length,
       downgraded: plan.downgrade.length,
       removed: plan.remove.length,
-      files,
+      reasonsSet: plan.reasons.length,
+      files: steps.flatMap((step) =>
+        step.action === 'upgrade' ? step.packages.map((target) => target.file) : [],
+      ),
       steps,
       durationMs: Date.now() - started,
       outputTail: output.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES),
     };
   }
 
-  /** pacman's output as progress: install and download counts from the plan (pacman prints none off a terminal). */
+  /** The file for one planned version; an archive file is looked for as `.pkg.tar.zst`, then `.pkg.tar.xz`. */
+  private async resolveFile(item: PlanItem, sources: PackageSources): Promise<ResolvedPackage | null> {
+    const found = resolvePackage(item.package_name, item.to_version, item.repository, sources);
+    if (found?.kind !== 'archive') return found;
+    const target = await firstPresent(found.candidates, probeUrl);
+    return target === null ? null : { ...found, target };
+  }
+
+  /**
+   * IgnoreGroup also holds a package by the groups its new file declares, which only the file knows when no
+   * database lists it (a cache file of a version the repositories dropped).
+   */
+  private async assertGroupHoldsOfFiles(
+    changes: readonly ResolvedChange[],
+    conf: PacmanConfDump,
+    plan: SyncPlan,
+    infos: Map<string, Promise<PackageInfo | null>>,
+  ): Promise<void> {
+    const ignoredGroup = compilePacmanPatterns(conf.options.get('IgnoreGroup') ?? []);
+    const overridden = new Set(plan.overridden_holds.map((hold) => hold.package_name));
+    const held: string[] = [];
+    for (const change of changes) {
+      if (change.file.kind !== 'file' || overridden.has(change.item.package_name)) continue;
+      const info = await this.fileRelations(change, infos);
+      const group = info?.groups.find((name) => ignoredGroup(name) !== null);
+      if (group !== undefined) {
+        held.push(
+          `${change.item.package_name} (${describeHold({ reason: 'ignore_group', held_by: group })})`,
+        );
+      }
+    }
+    if (held.length > 0) throw heldError(held);
+  }
+
+  /**
+   * pacman's output as progress, with counts from the plan (pacman prints none off a terminal). One parser
+   * for the downloads and upgrades of the whole plan: a keyring's own transaction counts towards the same
+   * totals; pacman downloads what -Sw fetches and the URLs -U gets.
+   */
   private progressListener(
     steps: readonly PacmanStep[],
     progress: ProgressListener,
-    totals: { install: number; removedWithInstalls: number; download: number },
+    removedWithInstalls: number,
   ): StepListener {
-    const upgrades = new PacmanProgressParser(
-      { install: totals.install, remove: totals.removedWithInstalls, download: totals.download },
-      progress,
-    );
+    const totals = { install: 0, remove: removedWithInstalls, download: 0 };
+    for (const step of steps) {
+      if (step.action === 'download') totals.download += step.packages.length;
+      if (step.action === 'upgrade') {
+        totals.install += step.packages.length;
+        totals.download += step.packages.filter((target) => isUrl(target.file)).length;
+      }
+    }
+    const upgrades = new PacmanProgressParser(totals, progress);
     const reasonSteps = steps.filter((step) => step.action === 'reason').length;
     let reasonStep = 0;
     let parser: PacmanProgressParser | null = null;
     return {
       onStep: (_, step) => {
-        if (step.action === 'upgrade') parser = upgrades;
+        if (step.action === 'upgrade' || step.action === 'download') parser = upgrades;
         else if (step.action === 'remove') {
           parser = new PacmanProgressParser(
             { install: 0, remove: step.packages.length, download: 0 },
@@ -468,9 +564,11 @@ export class PacmanAdapter {
           })
         ).failed;
     if (failed) {
-      throw failureFromOutput(stepName(steps[failed.index]), stepLines[failed.index], failed.exitCode, {
-        // Another pacman's lock outlives our pacman's failure; this holds in every locale.
-        lockPresent: existsSync(join(context.dbpath, 'db.lck')),
+      const step = steps[failed.index];
+      throw failureFromOutput(stepName(step), stepLines[failed.index], failed.exitCode, {
+        // Another pacman's lock outlives our pacman's failure; this holds in every locale. -Sw locks the
+        // private database copy, never the system's.
+        lockPresent: existsSync(join(step.action === 'download' ? step.dbpath : context.dbpath, 'db.lck')),
       });
     }
     return output;
@@ -543,18 +641,18 @@ export class PacmanAdapter {
    * would otherwise either stop (and --noconfirm says no) or remove a package the target keeps.
    */
   private async conflictRemovals(
-    changes: readonly PlanItem[],
-    resolved: readonly ResolvedPackage[],
+    changes: readonly ResolvedChange[],
     sources: PackageSources,
     installed: readonly LocalDbPackage[],
     plan: SyncPlan,
+    infos: Map<string, Promise<PackageInfo | null>>,
   ): Promise<Set<string>> {
     const known: PackageRelations[] = [];
     const unknown: string[] = [];
-    for (const [index, item] of changes.entries()) {
-      const relations = await this.relationsOf(item, resolved[index], sources);
+    for (const change of changes) {
+      const relations = await this.relationsOf(change, sources, infos);
       if (relations) known.push(relations);
-      else unknown.push(`${item.package_name} ${item.to_version}`);
+      else unknown.push(`${change.item.package_name} ${change.item.to_version}`);
     }
     const { removals, betweenTargets } = transactionConflicts(known, installed);
     if (betweenTargets.length > 0) {
@@ -590,49 +688,51 @@ export class PacmanAdapter {
     return new Set(removals.map((conflict) => conflict.installed));
   }
 
-  /** What a resolved file declares: the sync database entry it came from, or the file's own .PKGINFO. */
+  /**
+   * What a resolved file declares: the sync database entry it is checked against, or a local file's own
+   * .PKGINFO. An archive file is read by pacman only after it downloads it.
+   */
   private async relationsOf(
-    item: PlanItem,
-    file: ResolvedPackage,
+    change: ResolvedChange,
     sources: PackageSources,
+    infos: Map<string, Promise<PackageInfo | null>>,
   ): Promise<PackageRelations | null> {
-    if (file.source === 'repository') {
+    const { item, file } = change;
+    if (file.kind === 'sync') {
       const entry = sources.repositories
         .find((repository) => repository.name === file.repository)
         ?.packages.find((pkg) => pkg.name === item.package_name && pkg.version === item.to_version);
       return entry ?? null;
     }
-    const path = file.target.startsWith('file://') ? fileURLToPath(file.target) : file.target;
-    // A remote archive file is read by pacman only after it downloads it.
-    if (!isAbsolute(path) || !existsSync(path)) return null;
-    try {
-      const info = await readPackageInfo(path, this.runner);
-      return info.name === item.package_name && info.version === item.to_version ? info : null;
-    } catch {
-      // A damaged file: pacman refuses it itself, with its own message.
-      return null;
-    }
+    // A file:// archive is on this machine already; any other is read by pacman only once it downloads it.
+    if (file.kind === 'file' || file.target.startsWith('file://')) return this.fileRelations(change, infos);
+    return null;
   }
 
-  private async packageSources(
-    refresh: boolean,
-    conf: PacmanConfDump,
-    installed: readonly LocalDbPackage[],
-  ): Promise<PackageSources> {
-    const repositories = await this.repositoryContents(refresh, conf);
-    const cache = this.cacheDirs(conf).flatMap((dir) => listPackageFiles(dir));
-    const knownArchitectures = new Map<string, string>();
-    for (const pkg of installed) knownArchitectures.set(pkg.name, pkg.architecture);
-    for (const file of cache) knownArchitectures.set(file.name, file.architecture);
-    for (const repository of repositories) {
-      for (const pkg of repository.packages) knownArchitectures.set(pkg.name, pkg.architecture);
-    }
+  /** A local package file's .PKGINFO, read once per file; null when it is not the package it is said to be. */
+  private fileRelations(
+    { item, file }: ResolvedChange,
+    infos: Map<string, Promise<PackageInfo | null>>,
+  ): Promise<PackageInfo | null> {
+    const known = infos.get(file.target);
+    if (known) return known;
+    const path = file.target.startsWith('file://') ? fileURLToPath(file.target) : file.target;
+    const reading = readPackageInfo(path, this.runner).then(
+      (info) => (info.name === item.package_name && info.version === item.to_version ? info : null),
+      // A damaged file: pacman refuses it itself, with its own message.
+      () => null,
+    );
+    infos.set(file.target, reading);
+    return reading;
+  }
+
+  private packageSources(conf: PacmanConfDump, repositories: RepositoryContents[]): PackageSources {
     return {
-      cache,
+      cache: this.cachedFiles(conf),
+      cacheDirs: this.cacheDirs(conf),
       repositories,
       archiveUrl: this.config.archiveUrl,
-      architecture: this.architecture(conf),
-      knownArchitectures,
+      architectures: this.architectures(conf),
     };
   }
 
@@ -740,9 +840,9 @@ export class PacmanAdapter {
     return conf.options.get('CacheDir') ?? ['/var/cache/pacman/pkg'];
   }
 
-  private architecture(conf: PacmanConfDump): string {
-    const value = confOption(conf, 'Architecture');
-    return value && value !== 'auto' ? value : process.arch === 'x64' ? 'x86_64' : process.arch;
+  /** Every Architecture value of pacman.conf, `auto` resolved to the machine's (`uname -m`, as pacman does). */
+  private architectures(conf: PacmanConfDump): string[] {
+    return confArchitectures(conf, machine());
   }
 
   private async exec(program: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult> {
@@ -773,6 +873,97 @@ const MISSING_PROGRAM_HINTS: Partial<Record<string, string>> = {
 // Keyed by the binary's path and file identity, shared by every adapter of a long-running client.
 const pacmanVersions = new Map<string, Promise<string>>();
 
+/**
+ * What this machine's pacman.conf holds: IgnorePkg and IgnoreGroup as configured, and the packages of an
+ * ignored group as the local database and the (private copies of the) sync databases list them.
+ */
+function pacmanHolds(
+  conf: PacmanConfDump,
+  installed: readonly LocalDbPackage[],
+  repositories: readonly RepositoryContents[],
+): PacmanHolds {
+  const ignoreGroup = conf.options.get('IgnoreGroup') ?? [];
+  const ignoredGroup = compilePacmanPatterns(ignoreGroup);
+  const members = new Map<string, string>();
+  const visit = (name: string, groups: readonly string[]) => {
+    if (ignoreGroup.length === 0 || members.has(name)) return;
+    const group = groups.find((candidate) => ignoredGroup(candidate) !== null);
+    if (group !== undefined) members.set(name, group);
+  };
+  for (const pkg of installed) visit(pkg.name, pkg.groups);
+  for (const repository of repositories) for (const pkg of repository.packages) visit(pkg.name, pkg.groups);
+  return {
+    ignore_pkg: conf.options.get('IgnorePkg') ?? [],
+    ignore_group: ignoreGroup,
+    ignored_group_members: [...members]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, group]) => ({ package_name: name, group })),
+  };
+}
+
+/**
+ * The client has the last word on its own pacman.conf: a plan that changes a package it holds is refused
+ * whole unless the plan says the pool overrides that hold (a server that ignores or does not know the
+ * holds cannot change them behind the machine's back).
+ */
+function assertHoldsRespected(plan: SyncPlan, holdOf: ReturnType<typeof compilePacmanHolds>): void {
+  const overridden = new Set(plan.overridden_holds.map((hold) => hold.package_name));
+  const changed = [
+    ...[...plan.install, ...plan.upgrade, ...plan.downgrade, ...plan.reasons].map(
+      (item) => item.package_name,
+    ),
+    ...plan.remove.map((item) => item.package_name),
+  ];
+  const held: string[] = [];
+  for (const name of new Set(changed)) {
+    const hold = overridden.has(name) ? null : holdOf(name);
+    if (hold)
+      held.push(`${name} (${hold.reason === 'ignore_group' ? 'IgnoreGroup' : 'IgnorePkg'} ${hold.held_by})`);
+  }
+  if (held.length > 0) throw heldError(held);
+}
+
+function heldError(held: readonly string[]): PacmanError {
+  return new PacmanError(
+    'PACKAGE_HELD',
+    `the plan changes packages this machine's pacman.conf holds, and the pool does not override their holds: ` +
+      `${held.join(', ')}; nothing was changed`,
+  );
+}
+
+/**
+ * pacman -U checks a URL with RemoteFileSigLevel. An archive file stands in for a build of one of Arch's
+ * repositories, which `pacman -S` would check with that repository's SigLevel: when RemoteFileSigLevel is
+ * weaker, the archive is refused rather than trusted less than the repository.
+ */
+function assertArchiveSignatureChecks(changes: readonly ResolvedChange[], conf: PacmanConfDump): void {
+  const levels = confSigLevels(conf);
+  for (const { item, file } of changes) {
+    if (file.kind !== 'archive') continue;
+    const repositoryLevel = levels.repository(file.repository);
+    if (!weakerSigLevel(levels.remoteFile, repositoryLevel)) continue;
+    throw new PacmanError(
+      'SIGNATURE',
+      `${item.package_name} ${item.to_version} would come from the archive, whose files pacman -U checks with ` +
+        `RemoteFileSigLevel (${describeSigLevel(levels.remoteFile)}), weaker than the SigLevel of ` +
+        `[${file.repository}] (${describeSigLevel(repositoryLevel)}); set RemoteFileSigLevel to at least that ` +
+        'in pacman.conf; nothing was changed',
+    );
+  }
+}
+
+function toRepositoryReports(contents: readonly RepositoryContents[]): RepositoryReport[] {
+  return contents.map((repository) => ({
+    repo_name: repository.name,
+    repo_url: repository.servers[0] ?? '',
+    packages: repository.packages.map((pkg) => ({
+      name: pkg.name,
+      version: pkg.version,
+      architecture: pkg.architecture,
+    })),
+  }));
+}
+
 /** Every name and version that could reach pacman's command line, checked with the shared rules. */
 function assertSafePlan(plan: SyncPlan): void {
   for (const item of [...plan.install, ...plan.upgrade, ...plan.downgrade]) {
@@ -780,17 +971,25 @@ function assertSafePlan(plan: SyncPlan): void {
       throw new UnsafeTargetError('package name', item.package_name);
     if (!isValidPackageVersion(item.to_version))
       throw new UnsafeTargetError('package version', item.to_version);
-    if (item.install_reason !== 'explicit' && item.install_reason !== 'dependency') {
+    if (!isInstallReason(item.install_reason)) {
       throw new UnsafeTargetError('install reason', String(item.install_reason));
     }
     if (item.repository !== null && !isValidRepositoryName(item.repository)) {
       throw new UnsafeTargetError('repository name', item.repository);
     }
   }
-  for (const item of plan.remove) {
+  for (const item of [...plan.remove, ...plan.reasons]) {
     if (!isValidPackageName(item.package_name))
       throw new UnsafeTargetError('package name', item.package_name);
   }
+  for (const item of plan.reasons) {
+    if (!isInstallReason(item.to_reason))
+      throw new UnsafeTargetError('install reason', String(item.to_reason));
+  }
+}
+
+function isInstallReason(value: unknown): value is InstallReason {
+  return value === 'explicit' || value === 'dependency';
 }
 
 /**

@@ -12,6 +12,8 @@ describe('classifyPacmanOutput', () => {
     ['error: foo: signature from "Someone <a@b>" is invalid', 'SIGNATURE'],
     ['error: foo: signature from "Someone <a@b>" is unknown trust', 'SIGNATURE'],
     ['error: foo: missing required signature', 'SIGNATURE'],
+    // pacman 6.0.2 when a package is signed by a key the machine lacks (a keyring not installed yet).
+    ['error: key "F255A9FDA5522266" could not be looked up remotely', 'SIGNATURE'],
     [
       "error: failed retrieving file 'foo.pkg.tar.zst' from mirror : The requested URL returned error: 404",
       'DOWNLOAD',

@@ -7,6 +7,7 @@ export type PacmanErrorCode =
   | 'DOWNLOAD'
   | 'NOT_FOUND'
   | 'PLAN_UNAVAILABLE'
+  | 'PACKAGE_HELD'
   | 'PACMAN_MISSING'
   | 'PRIVILEGE'
   | 'TRANSACTION_FAILED';
@@ -20,6 +21,7 @@ const HINTS: Record<PacmanErrorCode, string> = {
   DOWNLOAD: 'a package could not be downloaded',
   NOT_FOUND: 'a package file or target was not found',
   PLAN_UNAVAILABLE: 'the plan wants versions that nothing offers',
+  PACKAGE_HELD: "the plan changes a package this machine's pacman.conf holds (IgnorePkg, IgnoreGroup)",
   PACMAN_MISSING: 'the pacman program cannot be started',
   PRIVILEGE: 'sudo or pkexec did not authorize pacman-sync-privileged, or it refused the request',
   TRANSACTION_FAILED: 'pacman reported an error',
@@ -61,7 +63,7 @@ const CLASSIFIERS: ReadonlyArray<[PacmanErrorCode, RegExp]> = [
   ['LOCK_HELD', /unable to lock database/],
   [
     'SIGNATURE',
-    /signature .*(is invalid|unknown trust|is marginal trust)|invalid or corrupted package \(PGP signature\)|missing required signature|key ".*" is unknown/,
+    /signature .*(is invalid|unknown trust|is marginal trust)|invalid or corrupted package \(PGP signature\)|missing required signature|key ".*" (is unknown|could not be looked up remotely)/,
   ],
   ['CONFLICTING_FILES', /conflicting files|exists in filesystem/],
   ['PACKAGE_CONFLICT', /unresolvable package conflicts detected|conflicting dependencies/],

@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 
-import { isValidPackageName, isValidPackageVersion } from '@pacman-sync/shared';
+import { isValidPackageName, isValidPackageVersion, isValidRepositoryName } from '@pacman-sync/shared';
 
 import { parsePackageFileName } from './package-files';
+import { isNormalAbsolutePath } from './privileged-protocol';
 import { ProcessResult, ProcessRunner, RunOptions } from './process-runner';
 
 /**
@@ -10,7 +11,24 @@ import { ProcessResult, ProcessRunner, RunOptions } from './process-runner';
  * the client is root it runs the steps itself, otherwise it hands the whole list to pacman-sync-privileged
  * (one sudo or pkexec for the whole plan), which checks it again with the same rules before running them.
  */
-export type PacmanStep = UpgradeStep | ReasonStep | RemoveStep;
+export type PacmanStep = DownloadStep | UpgradeStep | ReasonStep | RemoveStep;
+
+/**
+ * `pacman -Sw --nodeps --nodeps --dbpath=<dbpath> -- repository/name…`: fetch exactly these packages into
+ * the cache from the sync databases in `dbpath` (the client's private copy, whose versions the plan was
+ * resolved against). pacman tries every Server of the repository in order and checks each file with that
+ * repository's SigLevel, as `pacman -S` would; `-w` starts no transaction and skips conflict checks.
+ */
+export interface DownloadStep {
+  action: 'download';
+  dbpath: string;
+  packages: DownloadTarget[];
+}
+
+export interface DownloadTarget {
+  repository: string;
+  name: string;
+}
 
 /** `pacman -U`: install, upgrade or downgrade to exactly these files in one transaction. */
 export interface UpgradeStep {
@@ -67,6 +85,17 @@ export class StepDocumentError extends Error {
 /** pacman's arguments for one step, after the global options; targets always follow `--`. */
 export function stepArguments(step: PacmanStep): string[] {
   switch (step.action) {
+    case 'download':
+      // A later --dbpath wins over one among the global options.
+      return [
+        '-Sw',
+        '--noconfirm',
+        '--nodeps',
+        '--nodeps',
+        `--dbpath=${step.dbpath}`,
+        '--',
+        ...step.packages.map((target) => `${target.repository}/${target.name}`),
+      ];
     case 'upgrade': {
       // --ask inverts the default answer of exactly the questions whose bits are set; --noconfirm
       // answers everything else with its default.
@@ -80,7 +109,7 @@ export function stepArguments(step: PacmanStep): string[] {
   }
 }
 
-/** How the step is named in messages: `pacman -U`, `pacman -D --asdeps`, `pacman -R`. */
+/** How the step is named in messages: `pacman -Sw`, `pacman -U`, `pacman -D --asdeps`, `pacman -R`. */
 export function stepName(step: PacmanStep): string {
   const [operation, flag] = stepArguments(step);
   return step.action === 'reason' ? `pacman ${operation} ${flag}` : `pacman ${operation}`;
@@ -121,6 +150,26 @@ function parseStep(value: unknown, where: string): PacmanStep {
   const action =
     typeof value === 'object' && value !== null ? (value as { action?: unknown }).action : undefined;
   switch (action) {
+    case 'download': {
+      const step = object(value, where, ['action', 'dbpath', 'packages']);
+      if (
+        typeof step.dbpath !== 'string' ||
+        !isNormalAbsolutePath(step.dbpath) ||
+        step.dbpath.length > MAX_FILE_LENGTH
+      ) {
+        throw new StepDocumentError(
+          `${where}.dbpath ${describe(step.dbpath)} is not an absolute, normal path`,
+        );
+      }
+      const packages = list(step.packages, `${where}.packages`, MAX_PACKAGES_PER_STEP).map((target, index) =>
+        parseDownloadTarget(target, `${where}.packages[${index}]`),
+      );
+      unique(
+        packages.map((target) => target.name),
+        `${where}.packages`,
+      );
+      return { action, dbpath: step.dbpath, packages };
+    }
     case 'upgrade': {
       const step = object(value, where, ['action', 'packages', 'remove_conflicting']);
       if (typeof step.remove_conflicting !== 'boolean') {
@@ -150,9 +199,22 @@ function parseStep(value: unknown, where: string): PacmanStep {
     }
     default:
       throw new StepDocumentError(
-        `${where}.action must be "upgrade", "reason" or "remove", got ${describe(action)}`,
+        `${where}.action must be "download", "upgrade", "reason" or "remove", got ${describe(action)}`,
       );
   }
+}
+
+function parseDownloadTarget(value: unknown, where: string): DownloadTarget {
+  const target = object(value, where, ['repository', 'name']);
+  if (!isValidRepositoryName(target.repository)) {
+    throw new StepDocumentError(
+      `${where}.repository ${describe(target.repository)} is not a repository name`,
+    );
+  }
+  if (!isValidPackageName(target.name)) {
+    throw new StepDocumentError(`${where}.name ${describe(target.name)} is not a package name`);
+  }
+  return { repository: target.repository, name: target.name };
 }
 
 function parseTarget(value: unknown, where: string): UpgradeTarget {
@@ -266,6 +328,11 @@ function describe(value: unknown): string {
 }
 
 export interface StepListener {
+  /**
+   * Before a step starts: a last check that may refuse it by throwing (pacman-sync-privileged looks at the
+   * files a download step before has just put into the cache).
+   */
+  beforeStep?: (index: number, step: PacmanStep) => Promise<void>;
   /** A step is about to start (0-based index in the list). */
   onStep?: (index: number, step: PacmanStep) => void;
   /** A line of pacman's output, stdout and stderr in arrival order. */
@@ -296,6 +363,7 @@ export async function runPacmanSteps(options: {
   const { command, globals, steps, runner, env, listener } = options;
   const lines: string[][] = [];
   for (const [index, step] of steps.entries()) {
+    await listener?.beforeStep?.(index, step);
     listener?.onStep?.(index, step);
     const run: RunOptions = { onLine: (line) => listener?.onLine?.(index, line), env };
     const result: ProcessResult = await runner.run(command, [...globals, ...stepArguments(step)], run);

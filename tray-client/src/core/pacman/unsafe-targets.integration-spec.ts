@@ -99,31 +99,46 @@ describe.each(VARIANTS)(
       const runner = new RecordingRunner();
       const adapter = root().adapter({ command: fakePacman }, { runner });
 
+      // The target wants tool as a dependency, so a reason step follows the upgrade.
       await adapter.applyPlan(
-        syncPlan({ upgrade: [planItem('tool', null, '1.1-1', { from_version: '1.0-1' })] }),
+        syncPlan({
+          upgrade: [planItem('tool', null, '1.1-1', { from_version: '1.0-1', install_reason: 'dependency' })],
+        }),
       );
 
-      const url = `file://${root().repositoryDir('arch')}/tool-1.1-1-any.pkg.tar.gz`;
+      const cached = join(root().cachedir, 'tool-1.1-1-any.pkg.tar.gz');
+      const download = [
+        '-Sw',
+        '--noconfirm',
+        '--nodeps',
+        '--nodeps',
+        `--dbpath=${root().privateDbPath}`,
+        '--',
+        'arch/tool',
+      ];
       const invocations = readFileSync(record, 'utf8')
         .split('---\n')
         .filter(Boolean)
         .map((block) => block.trimEnd().split('\n'));
-      const changes = invocations.filter((argv) => argv.includes('-U') || argv.includes('-D'));
+      const changes = invocations.filter((argv) => ['-Sw', '-U', '-D'].some((flag) => argv.includes(flag)));
       if (variant.user === 'root') {
         // Root's client runs the configured pacman (here the stand-in) for every step itself.
+        const fetched = changes.find((argv) => argv.includes('-Sw'))!;
+        expect(fetched.slice(fetched.indexOf('-Sw'))).toEqual(download);
         const upgrade = changes.find((argv) => argv.includes('-U'))!;
-        expect(upgrade.slice(upgrade.indexOf('-U'))).toEqual(['-U', '--noconfirm', '--', url]);
+        expect(upgrade.slice(upgrade.indexOf('-U'))).toEqual(['-U', '--noconfirm', '--', cached]);
         expect(upgrade).toContain(`--root=${root().root}`);
         const reason = changes.find((argv) => argv.includes('-D'))!;
-        expect(reason.slice(reason.indexOf('-D'))).toEqual(['-D', '--asexplicit', '--', 'tool']);
+        expect(reason.slice(reason.indexOf('-D'))).toEqual(['-D', '--asdeps', '--', 'tool']);
       } else {
         // A desktop user's client never picks the pacman that runs as root: pacman-sync-privileged runs the
         // one its administrator configured (the real one here), so the stand-in only refreshed the private copy.
         expect(changes).toEqual([]);
         const elevated = runner.calls.find((call) => call.input !== undefined)!;
         expect(parseStepDocument(JSON.parse(elevated.input!)).map(stepArguments)).toEqual([
-          ['-U', '--noconfirm', '--', url],
-          ['-D', '--asexplicit', '--', 'tool'],
+          download,
+          ['-U', '--noconfirm', '--', cached],
+          ['-D', '--asdeps', '--', 'tool'],
         ]);
         expect(root().query().get('tool')).toBe('1.1-1');
       }
