@@ -558,8 +558,19 @@ function sharedLibraries(program: string): string[] {
  */
 export function createSigningKey(name: string): SigningKey {
   const home = mkdtempSync(join(tmpdir(), 'pacman-sync-gpg-'));
-  const gpg = (args: string[]) =>
-    execFileSync('gpg', ['--homedir', home, '--batch', ...args], { stdio: 'pipe' });
+  const gpg = (args: string[]) => {
+    try {
+      return execFileSync('gpg', ['--homedir', home, '--batch', ...args], { stdio: 'pipe' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw new Error(
+        '"gpg" is not installed; the signature tests need it (Debian: apt-get install gpg gpg-agent)',
+        {
+          cause: error,
+        },
+      );
+    }
+  };
   gpg(['--passphrase', '', '--quick-gen-key', `${name} <${name}@pacman-sync.test>`, 'ed25519', 'sign', '0']);
   const listing = gpg(['--with-colons', '--list-secret-keys']).toString();
   const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(listing)?.[1];
