@@ -22,9 +22,9 @@ import {
   tool11,
 } from '../../../test/support/packages';
 import { SyncProgress } from '../sync/progress';
+import { failureOf } from '../../../test/support/failures';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { RecordingRunner } from '../../../test/support/recording-runner';
-import { PacmanError } from './pacman-errors';
 import { parseStepDocument, stepArguments } from './pacman-steps';
 
 // Each suite runs with Debian's pacman 6.0.2 and with pacman 7.0 (Arch's DownloadUser = alpm), each with
@@ -41,16 +41,6 @@ function transactions(runner: RecordingRunner): string[][] {
     )
     .filter((args) => args.includes('-U') || args.includes('-R'))
     .map((args) => args.slice(args.findIndex((arg) => arg === '-U' || arg === '-R')));
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PacmanError) return error;
-    throw error;
-  }
-  throw new Error('expected a PacmanError');
 }
 
 describe.each(VARIANTS)('PacmanAdapter against the real pacman (%s)', (_label, variant) => {

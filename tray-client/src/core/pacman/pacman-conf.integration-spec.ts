@@ -32,20 +32,10 @@ import {
   tool10,
   tool11,
 } from '../../../test/support/packages';
+import { failureOf } from '../../../test/support/failures';
 import { planItem, syncPlan } from '../../../test/support/plans';
 import { pacmanVariants, PacmanVariant } from '../../../test/support/pacman-variants';
 import { RecordingRunner } from '../../../test/support/recording-runner';
-import { PacmanError } from './pacman-errors';
-
-async function failureOf(promise: Promise<unknown>): Promise<PacmanError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PacmanError) return error;
-    throw error;
-  }
-  throw new Error('expected a PacmanError');
-}
 
 const VARIANTS = pacmanVariants().map((variant) => [variant.label, variant] as const);
 
